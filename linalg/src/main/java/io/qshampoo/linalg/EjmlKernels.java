@@ -1,0 +1,105 @@
+package io.qshampoo.linalg;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+
+/**
+ * {@link DenseKernels} on EJML's row-major float64 dense routines: the reference backend.
+ * Stateless and thread-safe (a fresh EJML decomposition object per call).
+ */
+final class EjmlKernels implements DenseKernels {
+
+    static final EjmlKernels INSTANCE = new EjmlKernels();
+
+    private EjmlKernels() {
+    }
+
+    @Override
+    public void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        CommonOps_DDRM.mult(a, b, c);
+    }
+
+    @Override
+    public void multTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        CommonOps_DDRM.multTransA(a, b, c);
+    }
+
+    @Override
+    public void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        CommonOps_DDRM.multTransB(a, b, c);
+    }
+
+    @Override
+    public DMatrixRMaj choleskyLower(DMatrixRMaj a) {
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(a.numRows, true);
+        DMatrixRMaj work = chol.inputModified() ? a.copy() : a;
+        if (!chol.decompose(work)) {
+            return null;
+        }
+        DMatrixRMaj lower = chol.getT(null);
+        // EJML may leave the input's upper triangle in the returned storage; the contract is zeros above.
+        for (int i = 0; i < lower.numRows; i++) {
+            Arrays.fill(lower.data, i * lower.numCols + i + 1, (i + 1) * lower.numCols, 0.0);
+        }
+        return lower;
+    }
+
+    @Override
+    public SymmetricEigen symmetricEigen(DMatrixRMaj a) {
+        final int n = a.numRows;
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+        if (!eig.decompose(eig.inputModified() ? a.copy() : a)) {
+            throw new ArithmeticException("EJML symmetric eigendecomposition did not converge for a " + n + "x" + n
+                    + " matrix");
+        }
+        double[] raw = new double[n];
+        for (int i = 0; i < n; i++) {
+            raw[i] = eig.getEigenvalue(i).real;
+        }
+        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
+        double[] values = new double[n];
+        DMatrixRMaj vectors = new DMatrixRMaj(n, n);
+        for (int j = 0; j < n; j++) {
+            values[j] = raw[order[j]];
+            DMatrixRMaj v = eig.getEigenVector(order[j]);
+            for (int i = 0; i < n; i++) {
+                vectors.data[i * n + j] = v.data[i];
+            }
+        }
+        return new SymmetricEigen(values, vectors);
+    }
+
+    @Override
+    public ThinSvd thinSvd(DMatrixRMaj m) {
+        final int rows = m.numRows;
+        final int r = Math.min(rows, m.numCols);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(rows, m.numCols, true, false,
+                true);
+        if (!svd.decompose(svd.inputModified() ? m.copy() : m)) {
+            throw new ArithmeticException("EJML SVD did not converge for a " + rows + "x" + m.numCols + " matrix");
+        }
+        double[] raw = svd.getSingularValues();
+        DMatrixRMaj u = svd.getU(null, false);
+        Integer[] order = IntStream.range(0, r).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
+        double[] sigma = new double[r];
+        DMatrixRMaj sorted = new DMatrixRMaj(rows, r);
+        for (int j = 0; j < r; j++) {
+            sigma[j] = raw[order[j]];
+            int src = order[j];
+            for (int i = 0; i < rows; i++) {
+                sorted.data[i * r + j] = u.get(i, src);
+            }
+        }
+        return new ThinSvd(sorted, sigma);
+    }
+}
