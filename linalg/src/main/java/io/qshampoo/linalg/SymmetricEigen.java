@@ -13,6 +13,21 @@ import org.ejml.data.DMatrixRMaj;
  */
 public record SymmetricEigen(double[] values, DMatrixRMaj vectors) {
 
+    /**
+     * Eigendecomposition of a symmetric matrix on the reference backend. Cost about 9n³ flops.
+     *
+     * @throws IllegalArgumentException if a is not square, finite and symmetric
+     */
+    public static SymmetricEigen of(DMatrixRMaj a) {
+        return of(a, DenseKernels.reference());
+    }
+
+    /** Eigendecomposition of a symmetric matrix on the given backend. */
+    public static SymmetricEigen of(DMatrixRMaj a, DenseKernels kernels) {
+        MatrixChecks.requireSymmetric(a, "matrix");
+        return kernels.symmetricEigen(a);
+    }
+
     /** Largest eigenvalue λ₁. */
     public double max() {
         return values[0];

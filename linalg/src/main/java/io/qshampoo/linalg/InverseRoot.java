@@ -1,0 +1,23 @@
+package io.qshampoo.linalg;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The inverse p-th root (A + r·I)^(−1/p) of a symmetric positive semidefinite matrix, where the ridge r
+ * comes from the implementation's {@link Ridge}. Shampoo uses p = 4 for each Kronecker factor
+ * (Li et al. 2025, Eqs. 2 and 6).
+ *
+ * <p>Two implementations: {@link EigenInverseRoot}, the exact reference, and
+ * {@link CoupledNewtonInverseRoot}, the iteration GPU implementations use. Both report how well the
+ * result satisfies Xᵖ·(A + r·I) = I.
+ */
+public interface InverseRoot {
+
+    /**
+     * @param a symmetric PSD matrix; not modified
+     * @param p root order, ≥ 1
+     * @throws IllegalArgumentException     if a is not square, finite and symmetric, or p &lt; 1
+     * @throws NotPositiveDefiniteException if a + r·I is not positive definite
+     */
+    RootResult compute(DMatrixRMaj a, int p);
+}

@@ -1,0 +1,27 @@
+package io.qshampoo.linalg;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * An inverse p-th root X ≈ (A + r·I)^(−1/p) and how it was obtained.
+ *
+ * @param root       X, symmetric
+ * @param p          root order
+ * @param ridge      the absolute ridge r that was added
+ * @param iterations Newton iterations accepted (0 for the eigen method)
+ * @param residual   max_ij |(Xᵖ·(A + r·I) − I)_ij|, recomputed from X — the same entrywise measure the
+ *                   official coupled-Newton code stops on, so it is comparable with its tolerance
+ * @param converged  whether the method met its own stopping tolerance (always true for the eigen method)
+ */
+public record RootResult(DMatrixRMaj root, int p, double ridge, int iterations, double residual, boolean converged) {
+
+    /**
+     * max_ij |(Xᵖ·Â − I)_ij| for X and Â = A + r·I. Cost: ⌈log₂p⌉ + popcount(p) matrix products.
+     */
+    static double residual(DMatrixRMaj x, DMatrixRMaj shifted, int p, DenseKernels kernels) {
+        DMatrixRMaj xp = MatrixPower.of(x, p, kernels);
+        DMatrixRMaj prod = new DMatrixRMaj(x.numRows, x.numCols);
+        kernels.mult(xp, shifted, prod);
+        return MatrixPower.maxAbsDistanceToIdentity(prod);
+    }
+}
