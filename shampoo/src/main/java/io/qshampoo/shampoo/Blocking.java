@@ -1,0 +1,88 @@
+package io.qshampoo.shampoo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * How a parameter tensor is cut into the matrix blocks Shampoo preconditions (Wang et al. code; Li et al.
+ * App. C.3): a tensor of rank ≥ 3 is viewed as the matrix (d0, d1·…·d_{r−1}) — its row-major data
+ * unchanged — and each matrix dimension larger than the maximum order is split into chunks of that order
+ * plus a remainder. Rank ≤ 1 tensors are not blocked (they use the grafted diagonal method).
+ *
+ * <p>Invariant: the blocks tile the matrix view exactly, in row-major block order.
+ */
+final class Blocking {
+
+    /** One block: rows [row, row + rows) and columns [col, col + cols) of the matrix view. */
+    record Block(int index, int row, int rows, int col, int cols) {
+    }
+
+    private final int rows;
+    private final int cols;
+    private final List<Block> blocks;
+
+    private Blocking(int rows, int cols, List<Block> blocks) {
+        this.rows = rows;
+        this.cols = cols;
+        this.blocks = blocks;
+    }
+
+    /** Whether a tensor of this shape is preconditioned as a matrix (rank ≥ 2). */
+    static boolean isMatrix(int[] shape) {
+        return shape.length >= 2;
+    }
+
+    /** The blocks of a rank ≥ 2 shape. */
+    static Blocking of(int[] shape, int maxOrder) {
+        if (!isMatrix(shape)) {
+            throw new IllegalArgumentException("a tensor of rank " + shape.length
+                    + " has no matrix blocks; expected rank >= 2 (rank <= 1 uses the diagonal method)");
+        }
+        int rows = shape[0];
+        long rest = 1;
+        for (int d = 1; d < shape.length; d++) {
+            rest *= shape[d];
+        }
+        int cols = (int) rest;
+        List<Block> blocks = new ArrayList<>();
+        for (int r = 0; r < rows; r += maxOrder) {
+            for (int c = 0; c < cols; c += maxOrder) {
+                blocks.add(new Block(blocks.size(), r, Math.min(maxOrder, rows - r), c, Math.min(maxOrder, cols - c)));
+            }
+        }
+        return new Blocking(rows, cols, List.copyOf(blocks));
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    int cols() {
+        return cols;
+    }
+
+    List<Block> blocks() {
+        return blocks;
+    }
+
+    /** The block's entries of a tensor, as a float64 matrix. Cost O(block size). */
+    DMatrixRMaj extract(DenseTensor t, Block b) {
+        DMatrixRMaj m = new DMatrixRMaj(b.rows(), b.cols());
+        for (int i = 0; i < b.rows(); i++) {
+            int src = (b.row() + i) * cols + b.col();
+            for (int j = 0; j < b.cols(); j++) {
+                m.data[i * b.cols() + j] = t.get(src + j);
+            }
+        }
+        return m;
+    }
+
+    /** Writes a block-shaped array (row-major) into the block's place of a flat matrix-view array. */
+    void insert(double[] blockValues, Block b, double[] flat) {
+        for (int i = 0; i < b.rows(); i++) {
+            System.arraycopy(blockValues, i * b.cols(), flat, (b.row() + i) * cols + b.col(), b.cols());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.qshampoo.shampoo;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+import io.qshampoo.linalg.Bjorck;
+import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.SubspaceIteration;
+
+/**
+ * Eigenvector quantization with Björck rectification, Wang et al. 2024 (4-bit Shampoo). The statistic
+ * L is kept as quantized eigenvectors V̄ and fp32 eigenvalues S:
+ *
+ * <pre>
+ *   update (every T1):  V = Björck(D(V̄), t1),  L = V·diag(S)·Vᵀ,  L ← β·L + (1 − β)·G·Gᵀ,
+ *                       one QR subspace-iteration step V' = qr(L·V),  S = diag(V'ᵀ·L·V'),  V̄ = Q(V')
+ *   root (every T2):    V = Björck(D(V̄), t2),  L̂ = Q(V·(S + ε·max S)^(−1/4)·Vᵀ)   (DiagReal)
+ * </pre>
+ *
+ * Defaults t1 = 1, t2 = 4 (official code). V̄ is quantized whole; V̄₀ = I, S₀ = ε (so L₀ = ε·I), L̂₀ = I.
+ *
+ * <p>Cost: update O(order³) (Björck, rebuild, subspace step); root O(order³).
+ */
+final class EigenQuantizedFactor implements KroneckerFactor {
+
+    private final int order;
+    private final Side side;
+    private final ShampooConfig config;
+    private final DenseKernels kernels;
+    private final Bjorck bjorck;
+    private final SubspaceIteration subspace;
+    private final StoredMatrix vectors;
+    private final float[] values;
+    private final String valuesTag;
+    private final StoredRoot root;
+
+    EigenQuantizedFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+        this.order = order;
+        this.side = side;
+        this.config = config;
+        this.kernels = kernels;
+        this.bjorck = new Bjorck(kernels);
+        this.subspace = new SubspaceIteration(kernels);
+        this.vectors = Storage.full(name + ".V", order, config);
+        this.values = new float[order];
+        this.valuesTag = name + ".S";
+        this.root = new StoredRoot(name, order, side, config, kernels);
+        vectors.store(CommonOps_DDRM.identity(order));
+        java.util.Arrays.fill(values, (float) config.epsilon());
+    }
+
+    @Override
+    public int order() {
+        return order;
+    }
+
+    @Override
+    public void updateStatistics(DMatrixRMaj g) {
+        DMatrixRMaj v = bjorck.orthonormalize(vectors.load(), config.bjorckUpdateSteps());
+        DMatrixRMaj l = rebuild(v);
+        CommonOps_DDRM.add(config.beta(), l, 1 - config.beta(), side.gram(g, kernels), l);
+        SubspaceIteration.Step step = subspace.step(l, v);
+        vectors.store(step.vectors());
+        for (int i = 0; i < order; i++) {
+            values[i] = (float) step.values()[i];
+        }
+    }
+
+    /** V·diag(S)·Vᵀ, symmetrized. */
+    private DMatrixRMaj rebuild(DMatrixRMaj v) {
+        DMatrixRMaj vs = v.copy();
+        for (int i = 0; i < order; i++) {
+            for (int j = 0; j < order; j++) {
+                vs.data[i * order + j] *= values[j];
+            }
+        }
+        DMatrixRMaj l = new DMatrixRMaj(order, order);
+        kernels.multTransB(vs, v, l);
+        for (int i = 0; i < order; i++) {
+            for (int j = i + 1; j < order; j++) {
+                double m = 0.5 * (l.data[i * order + j] + l.data[j * order + i]);
+                l.data[i * order + j] = m;
+                l.data[j * order + i] = m;
+            }
+        }
+        return l;
+    }
+
+    @Override
+    public void refreshRoot(long step) {
+        DMatrixRMaj v = bjorck.orthonormalize(vectors.load(), config.bjorckRootSteps());
+        double max = Double.NEGATIVE_INFINITY;
+        for (float s : values) {
+            max = Math.max(max, s);
+        }
+        double ridge = config.epsilon() * max;
+        DMatrixRMaj vw = v.copy();
+        boolean positive = true;
+        for (int j = 0; j < order; j++) {
+            double shifted = values[j] + ridge;
+            positive &= shifted > 0;
+            double w = Math.pow(shifted, -1.0 / ShampooConfig.ROOT_ORDER);
+            for (int i = 0; i < order; i++) {
+                vw.data[i * order + j] *= w;
+            }
+        }
+        DMatrixRMaj candidate = new DMatrixRMaj(order, order);
+        kernels.multTransB(vw, v, candidate);
+        root.offer(candidate, positive, step, positive ? "" : "an eigenvalue estimate plus ridge is not positive");
+    }
+
+    @Override
+    public void apply(DMatrixRMaj g, DMatrixRMaj out) {
+        root.apply(g, out);
+    }
+
+    @Override
+    public int rootFailures() {
+        return root.failures();
+    }
+
+    @Override
+    public StateBytes stateBytes() {
+        return vectors.stateBytes().plus(StateKind.FP32_STATES, 4L * order).plus(root.stateBytes());
+    }
+
+    @Override
+    public void save(StateOutput out) {
+        vectors.save(out);
+        out.writeFloats(valuesTag, values);
+        root.save(out);
+    }
+
+    @Override
+    public void restore(StateInput in) {
+        vectors.restore(in);
+        in.readFloats(valuesTag, values);
+        root.restore(in);
+    }
+}

@@ -1,0 +1,152 @@
+package io.qshampoo.shampoo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.ejml.data.DMatrixRMaj;
+
+import io.qshampoo.linalg.DenseKernels;
+
+/**
+ * Everything the optimizer keeps for one named parameter: per matrix block the left and right
+ * {@link KroneckerFactor}s and the grafting state; for rank ≤ 1 tensors the vector method's state; and
+ * the base optimizer's state.
+ */
+final class ParameterState implements Stateful {
+
+    /** One matrix block's preconditioner. */
+    private record BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft) {
+    }
+
+    private final String name;
+    private final int[] shape;
+    private final ShampooConfig config;
+    private final Blocking blocking;
+    private final List<BlockState> blocks = new ArrayList<>();
+    private final DiagonalState vector;
+    private final ParameterUpdate base;
+    private final double[] direction;
+
+    ParameterState(String name, int[] shape, int size, ShampooConfig config, BaseOptimizer baseOptimizer,
+            DenseKernels kernels) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.config = config;
+        this.base = baseOptimizer.newState(size);
+        this.direction = new double[size];
+        if (Blocking.isMatrix(shape)) {
+            this.blocking = Blocking.of(shape, config.maxBlockOrder());
+            this.vector = null;
+            for (Blocking.Block b : blocking.blocks()) {
+                String prefix = name + "#" + b.index();
+                blocks.add(new BlockState(b,
+                        Preconditioners.factor(prefix + ".left", b.rows(), Side.LEFT, config, kernels),
+                        Preconditioners.factor(prefix + ".right", b.cols(), Side.RIGHT, config, kernels),
+                        config.grafting().method().newState(b.rows() * b.cols())));
+            }
+        } else {
+            this.blocking = null;
+            this.vector = Preconditioners.vectorMethod(size, config, kernels).newState(size);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    int[] shape() {
+        return shape.clone();
+    }
+
+    /**
+     * One step k of Li et al. Alg. 1 for this parameter: statistics at k mod T1 = 0, roots at k mod T2 = 0,
+     * preconditioned and grafted direction per block, then the base optimizer.
+     */
+    void step(DenseTensor param, DenseTensor grad, long k, double learningRate) {
+        if (blocking == null) {
+            double[] g = new double[grad.size()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = grad.get(i);
+            }
+            vector.direction(g, direction, k);
+        } else {
+            for (BlockState s : blocks) {
+                DMatrixRMaj g = blocking.extract(grad, s.block());
+                double[] grafted = new double[g.getNumElements()];
+                s.graft().direction(g.data, grafted, k);
+                double[] blockDirection = grafted;
+                if (k % config.t1() == 0) {
+                    s.left().updateStatistics(g);
+                    s.right().updateStatistics(g);
+                }
+                if (k % config.t2() == 0) {
+                    s.left().refreshRoot(k);
+                    s.right().refreshRoot(k);
+                }
+                if (k >= config.startStep()) {
+                    DMatrixRMaj lg = new DMatrixRMaj(g.numRows, g.numCols);
+                    s.left().apply(g, lg);
+                    DMatrixRMaj lgr = new DMatrixRMaj(g.numRows, g.numCols);
+                    s.right().apply(lg, lgr);
+                    Grafting.rescaleToNorm(lgr.data, grafted);
+                    blockDirection = lgr.data;
+                }
+                blocking.insert(blockDirection, s.block(), direction);
+            }
+        }
+        base.apply(param, direction, k, learningRate);
+    }
+
+    int rootFailures() {
+        int n = 0;
+        for (BlockState s : blocks) {
+            n += s.left().rootFailures() + s.right().rootFailures();
+        }
+        return n;
+    }
+
+    /** Exact state bytes: factors, grafting, vector method, base optimizer. */
+    @Override
+    public StateBytes stateBytes() {
+        StateBytes total = base.stateBytes();
+        for (BlockState s : blocks) {
+            total = total.plus(s.left().stateBytes()).plus(s.right().stateBytes()).plus(s.graft().stateBytes());
+        }
+        return vector == null ? total : total.plus(vector.stateBytes());
+    }
+
+    /** Bytes of the preconditioner states only (no grafting, no base optimizer). */
+    StateBytes preconditionerBytes() {
+        StateBytes total = StateBytes.NONE;
+        for (BlockState s : blocks) {
+            total = total.plus(s.left().stateBytes()).plus(s.right().stateBytes());
+        }
+        return total;
+    }
+
+    @Override
+    public void save(StateOutput out) {
+        for (BlockState s : blocks) {
+            s.left().save(out);
+            s.right().save(out);
+            s.graft().save(out);
+        }
+        if (vector != null) {
+            vector.save(out);
+        }
+        base.save(out);
+    }
+
+    @Override
+    public void restore(StateInput in) {
+        for (BlockState s : blocks) {
+            s.left().restore(in);
+            s.right().restore(in);
+            s.graft().restore(in);
+        }
+        if (vector != null) {
+            vector.restore(in);
+        }
+        base.restore(in);
+    }
+}

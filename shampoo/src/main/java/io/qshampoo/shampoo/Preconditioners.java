@@ -1,0 +1,32 @@
+package io.qshampoo.shampoo;
+
+import io.qshampoo.linalg.DenseKernels;
+
+/** Builds the {@link KroneckerFactor} and the vector method that a {@link Variant} prescribes. */
+final class Preconditioners {
+
+    private Preconditioners() {
+    }
+
+    static KroneckerFactor factor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+        return switch (config.variant()) {
+            case FP32 -> new EmaShampooFactor(name, order, side, config.toBuilder().bits(32).build(), kernels);
+            case VQ -> new EmaShampooFactor(name, order, side, config, kernels);
+            case CQ -> new CholeskyQuantizedFactor(name, order, side, config, false, kernels);
+            case CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, true, kernels);
+            case EIGEN -> new EigenQuantizedFactor(name, order, side, config, kernels);
+            case SKETCHY -> new SketchyFactor(name, order, side, config, kernels);
+        };
+    }
+
+    /**
+     * The method for rank ≤ 1 tensors: the grafting type's diagonal method, or S-AdaGrad for Sketchy
+     * (Feinberg et al. Alg. 2).
+     */
+    static DiagonalMethod vectorMethod(int size, ShampooConfig config, DenseKernels kernels) {
+        if (config.variant() == Variant.SKETCHY) {
+            return new SketchyAdaGrad(config.sketchRank(), config.sketchBeta(), config.sketchEpsilon(), kernels);
+        }
+        return config.grafting().method();
+    }
+}

@@ -1,0 +1,274 @@
+package io.qshampoo.shampoo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.qshampoo.linalg.DenseKernels;
+
+/**
+ * A Shampoo-family optimizer over a set of named dense parameters: Li et al. 2025 Alg. 1 with the
+ * preconditioner of the configured {@link Variant}, grafting per block, and a first-order base optimizer.
+ *
+ * <pre>{@code
+ * ShampooOptimizer opt = ShampooOptimizer.builder(ShampooConfig.defaults(), new AdamW(...), 1e-3)
+ *         .parameter("fc1.weight", w1).parameter("fc1.bias", b1).build();
+ * opt.step(Map.of("fc1.weight", g1, "fc1.bias", gb1));
+ * }</pre>
+ *
+ * <p>Each {@link #step} validates every gradient (name, shape, finiteness) before it changes anything,
+ * so a rejected or skipped step leaves parameters and state untouched. Not thread-safe.
+ */
+public final class ShampooOptimizer {
+
+    private final ShampooConfig config;
+    private final BaseOptimizer baseOptimizer;
+    private final DenseKernels kernels;
+    private final Map<String, DenseTensor> parameters;
+    private List<ParameterState> states;
+    private double learningRate;
+    /** {steps taken, steps skipped}. */
+    private long[] counters = new long[2];
+
+    private ShampooOptimizer(Builder b) {
+        this.config = b.config;
+        this.baseOptimizer = b.base;
+        this.kernels = b.kernels;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
+        this.learningRate = b.learningRate;
+        this.states = freshStates();
+    }
+
+    public static Builder builder(ShampooConfig config, BaseOptimizer base, double learningRate) {
+        return new Builder(config, base, learningRate);
+    }
+
+    private List<ParameterState> freshStates() {
+        List<ParameterState> list = new ArrayList<>();
+        parameters.forEach((name, t) -> list.add(new ParameterState(name, t.shape(), t.size(), config, baseOptimizer,
+                kernels)));
+        return list;
+    }
+
+    /**
+     * One optimizer step with a gradient for every parameter.
+     *
+     * @return true if the step was taken, false if it was skipped ({@link NonFinitePolicy#SKIP_STEP})
+     * @throws IllegalArgumentException if a gradient is missing, unknown, mis-shaped, or (with
+     *                                  {@link NonFinitePolicy#THROW}) not finite
+     * @throws RootFailureException     if a factor's root failed too many times in a row
+     */
+    public boolean step(Map<String, DenseTensor> gradients) {
+        if (gradients == null || gradients.size() != parameters.size() || !gradients.keySet().containsAll(parameters.keySet())) {
+            throw new IllegalArgumentException("gradients are given for " + (gradients == null ? "nothing" : gradients.keySet())
+                    + "; expected exactly the parameters " + parameters.keySet());
+        }
+        long k = counters[0] + 1;
+        for (Map.Entry<String, DenseTensor> e : parameters.entrySet()) {
+            DenseTensor g = gradients.get(e.getKey());
+            if (g == null || !Arrays.equals(g.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("gradient of '" + e.getKey() + "' has shape "
+                        + (g == null ? "null" : g.shapeString()) + "; expected " + e.getValue().shapeString());
+            }
+            int bad = g.firstNonFinite();
+            if (bad >= 0) {
+                if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
+                    counters[1]++;
+                    return false;
+                }
+                throw new IllegalArgumentException("gradient of '" + e.getKey() + "' at step " + k + " has "
+                        + g.get(bad) + " at index " + g.indexString(bad) + "; expected finite values (set NonFinitePolicy.SKIP_STEP to skip such steps)");
+            }
+        }
+        for (ParameterState s : states) {
+            s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate);
+        }
+        counters[0] = k;
+        return true;
+    }
+
+    /** Steps taken (skipped steps not counted). */
+    public long stepCount() {
+        return counters[0];
+    }
+
+    /** Steps skipped because a gradient was not finite. */
+    public long skippedSteps() {
+        return counters[1];
+    }
+
+    /** Failed root refreshes over all factors. */
+    public int rootFailures() {
+        return states.stream().mapToInt(ParameterState::rootFailures).sum();
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** Sets the learning rate for the following steps (schedules live outside the optimizer). */
+    public void setLearningRate(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate is " + lr + "; expected a finite value >= 0");
+        }
+        this.learningRate = lr;
+    }
+
+    public ShampooConfig config() {
+        return config;
+    }
+
+    /** The parameters, in registration order. */
+    public Map<String, DenseTensor> parameters() {
+        return parameters;
+    }
+
+    /** Exact bytes of all optimizer state (preconditioners, grafting, base optimizer, counters), by kind. */
+    public StateBytes stateBytes() {
+        StateBytes total = StateBytes.of(StateKind.SCALARS, 8L * counters.length);
+        for (ParameterState s : states) {
+            total = total.plus(s.stateBytes());
+        }
+        return total;
+    }
+
+    /** Exact state bytes of one parameter (its preconditioners, grafting and base-optimizer state). */
+    public StateBytes stateBytes(String parameter) {
+        return stateOf(parameter).stateBytes();
+    }
+
+    /** Bytes of the Shampoo preconditioner states of one parameter (factors only). */
+    public StateBytes preconditionerBytes(String parameter) {
+        return stateOf(parameter).preconditionerBytes();
+    }
+
+    private ParameterState stateOf(String parameter) {
+        return states.stream().filter(s -> s.name().equals(parameter)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("unknown parameter '" + parameter + "'; expected one of "
+                        + parameters.keySet()));
+    }
+
+    /** Writes the whole optimizer state and the parameter values to a checkpoint file ({@link Checkpoint}). */
+    public void saveCheckpoint(Path file) throws IOException {
+        StateOutput out = new StateOutput();
+        out.writeLong("steps", counters[0]);
+        out.writeLong("skipped", counters[1]);
+        out.writeDouble("learningRate", learningRate);
+        for (ParameterState s : states) {
+            DenseTensor p = parameters.get(s.name());
+            if (p.precision() == DenseTensor.Precision.FLOAT32) {
+                out.writeFloats(s.name() + ".value", p.float32Data());
+            } else {
+                out.writeDoubles(s.name() + ".value", p.float64Data());
+            }
+            s.save(out);
+        }
+        Checkpoint.write(file, fingerprint(), out.toByteArray());
+    }
+
+    /**
+     * Restores state and parameter values from a checkpoint written by an optimizer with the same
+     * configuration and parameters. The file is read and checked completely (header, version, checksum,
+     * fingerprint, every record) before anything live changes: on any error the optimizer and its
+     * parameters are untouched.
+     *
+     * @throws CheckpointException if the file is corrupt, truncated, of another version, or for another optimizer
+     */
+    public void restoreCheckpoint(Path file) throws IOException {
+        byte[] payload = Checkpoint.read(file, fingerprint());
+        StateInput in = new StateInput(payload, file.toString());
+        long[] freshCounters = {in.readLong("steps"), in.readLong("skipped")};
+        double lr = in.readDouble("learningRate");
+        List<ParameterState> fresh = freshStates();
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ParameterState s : fresh) {
+            DenseTensor p = parameters.get(s.name());
+            if (p.precision() == DenseTensor.Precision.FLOAT32) {
+                float[] v = new float[p.size()];
+                in.readFloats(s.name() + ".value", v);
+                values.put(s.name(), v);
+            } else {
+                double[] v = new double[p.size()];
+                in.readDoubles(s.name() + ".value", v);
+                values.put(s.name(), v);
+            }
+            s.restore(in);
+        }
+        in.requireEnd();
+        // Everything read and checked: commit.
+        values.forEach((name, v) -> {
+            DenseTensor p = parameters.get(name);
+            if (v instanceof float[] f) {
+                System.arraycopy(f, 0, p.float32Data(), 0, f.length);
+            } else {
+                double[] d = (double[]) v;
+                System.arraycopy(d, 0, p.float64Data(), 0, d.length);
+            }
+        });
+        this.states = fresh;
+        this.counters = freshCounters;
+        this.learningRate = lr;
+    }
+
+    /** What a checkpoint must match: the configuration, the base optimizer, and every parameter's name, shape and precision. */
+    String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(config).append('\n').append(baseOptimizer).append('\n');
+        parameters.forEach((name, t) -> sb.append(name).append(' ').append(t.shapeString()).append(' ')
+                .append(t.precision()).append('\n'));
+        return sb.toString();
+    }
+
+    /** Builder: parameters in registration order. */
+    public static final class Builder {
+        private final ShampooConfig config;
+        private final BaseOptimizer base;
+        private final double learningRate;
+        private final Map<String, DenseTensor> parameters = new LinkedHashMap<>();
+        private DenseKernels kernels = DenseKernels.reference();
+
+        private Builder(ShampooConfig config, BaseOptimizer base, double learningRate) {
+            if (config == null || base == null) {
+                throw new IllegalArgumentException("config and base optimizer must be non-null");
+            }
+            if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate is " + learningRate + "; expected a finite value >= 0");
+            }
+            this.config = config;
+            this.base = base;
+            this.learningRate = learningRate;
+        }
+
+        /** Registers a parameter; its tensor is updated in place by {@link #step}. */
+        public Builder parameter(String name, DenseTensor value) {
+            if (name == null || name.isEmpty() || value == null) {
+                throw new IllegalArgumentException("parameter name and value must be non-empty");
+            }
+            if (parameters.putIfAbsent(name, value) != null) {
+                throw new IllegalArgumentException("parameter '" + name + "' is registered twice; expected unique names");
+            }
+            return this;
+        }
+
+        /** The dense-kernel backend (default: the EJML float64 reference). */
+        public Builder kernels(DenseKernels k) {
+            if (k == null) {
+                throw new IllegalArgumentException("kernels is null; expected a DenseKernels backend");
+            }
+            this.kernels = k;
+            return this;
+        }
+
+        public ShampooOptimizer build() {
+            if (parameters.isEmpty()) {
+                throw new IllegalArgumentException("no parameters registered; expected at least one");
+            }
+            return new ShampooOptimizer(this);
+        }
+    }
+}

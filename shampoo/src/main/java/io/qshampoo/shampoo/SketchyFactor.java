@@ -1,0 +1,84 @@
+package io.qshampoo.shampoo;
+
+import org.ejml.data.DMatrixRMaj;
+
+import io.qshampoo.linalg.DenseKernels;
+
+/**
+ * Sketchy (S-Shampoo), Feinberg et al. 2023 Alg. 3 with the exponentially weighted FD of Obs. 6: the
+ * factor's statistic is a rank-ℓ Frequent-Directions sketch L̄ of Σ β₂^(T−t)·G·Gᵀ (no (1 − β₂) weight, as
+ * in Obs. 6), compensated by its escaped mass, and the root is applied in factored form:
+ *
+ * <pre>
+ *   L̂·G = U·diag(σ² + ρ + ε)^(−1/4)·UᵀG + (ρ + ε)^(−1/4)·(G − U·UᵀG),   ε = sketchEpsilon·(σ₁² + ρ)
+ * </pre>
+ *
+ * No n×n matrix is ever stored or formed. The root is evaluated from the current sketch at every
+ * application, so T2 does not apply to this variant; T1 governs the sketch updates. Before any
+ * statistics (or with an all-zero sketch) L̂ = I, as L̂₀ = I in Alg. 1.
+ *
+ * <p>State: the fp32 sketch ({@link Fp32Sketch}). Cost: update O(n·(ℓ + k)²); apply O(n·ℓ·m).
+ */
+final class SketchyFactor implements KroneckerFactor {
+
+    private final int order;
+    private final Side side;
+    private final double relativeEpsilon;
+    private final Fp32Sketch sketch;
+
+    SketchyFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+        this.order = order;
+        this.side = side;
+        this.relativeEpsilon = config.sketchEpsilon();
+        this.sketch = new Fp32Sketch(name + ".sketch", order, config.sketchRank(), config.sketchBeta(), kernels);
+    }
+
+    @Override
+    public int order() {
+        return order;
+    }
+
+    @Override
+    public void updateStatistics(DMatrixRMaj g) {
+        sketch.update(side.tall(g));
+    }
+
+    /** Nothing to refresh: the factored root is evaluated from the current sketch when applied. */
+    @Override
+    public void refreshRoot(long step) {
+    }
+
+    @Override
+    public void apply(DMatrixRMaj g, DMatrixRMaj out) {
+        double top = sketch.topEigenvalue();
+        if (!(top > 0)) {
+            out.setTo(g);
+            return;
+        }
+        double eps = relativeEpsilon * top;
+        DMatrixRMaj y = side == Side.LEFT
+                ? sketch.sketch().applyInverseRoot(g, ShampooConfig.ROOT_ORDER, eps)
+                : sketch.sketch().applyInverseRootRight(g, ShampooConfig.ROOT_ORDER, eps);
+        out.setTo(y);
+    }
+
+    @Override
+    public int rootFailures() {
+        return 0;
+    }
+
+    @Override
+    public StateBytes stateBytes() {
+        return sketch.stateBytes();
+    }
+
+    @Override
+    public void save(StateOutput out) {
+        sketch.save(out);
+    }
+
+    @Override
+    public void restore(StateInput in) {
+        sketch.restore(in);
+    }
+}

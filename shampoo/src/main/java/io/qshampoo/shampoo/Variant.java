@@ -1,0 +1,39 @@
+package io.qshampoo.shampoo;
+
+/** The preconditioner variants qshampoo implements side by side, one class each. */
+public enum Variant {
+    /** 32-bit Shampoo, Li et al. 2025 Eq. (2): {@link EmaShampooFactor} with fp32 storage. */
+    FP32,
+    /** Vanilla quantization of L, R and their roots, Li et al. Eqs. (5)–(6): {@link EmaShampooFactor} with quantized storage. */
+    VQ,
+    /** Cholesky quantization, Li et al. Eqs. (7), (8), (12): {@link CholeskyQuantizedFactor}. */
+    CQ,
+    /** Cholesky quantization with error feedback, Li et al. Eqs. (10)–(11), Alg. 1: {@link CholeskyQuantizedFactor}. */
+    CQ_EF,
+    /** Eigenvector quantization with Björck rectification, Wang et al. 2024: {@link EigenQuantizedFactor}. */
+    EIGEN,
+    /** Frequent-Directions sketched factors, Feinberg et al. 2023 (S-Shampoo): {@link SketchyFactor}. */
+    SKETCHY;
+
+    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, sketchy. */
+    public String id() {
+        return switch (this) {
+            case FP32 -> "fp32";
+            case VQ -> "vq";
+            case CQ -> "cq";
+            case CQ_EF -> "cq+ef";
+            case EIGEN -> "eigen4";
+            case SKETCHY -> "sketchy";
+        };
+    }
+
+    /** The variant with this {@link #id()}. */
+    public static Variant fromId(String id) {
+        for (Variant v : values()) {
+            if (v.id().equals(id)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, sketchy");
+    }
+}
