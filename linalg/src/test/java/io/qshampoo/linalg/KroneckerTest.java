@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,19 @@ class KroneckerTest {
         assertEquals(2, out.numRows);
         assertEquals(1, out.numCols);
         assertArrayEquals(new double[] {5, -1}, out.data, 0.0);
+    }
+
+    @Test
+    void sandwichGoesThroughTheKernelsInTheCheaperOrder() {
+        RecordingKernels recording = new RecordingKernels();
+        Kronecker k = new Kronecker(recording);
+        k.sandwich(new DMatrixRMaj(2, 3), new DMatrixRMaj(3, 4), new DMatrixRMaj(4, 5));
+        // (L·G)·R costs 2·3·4 + 2·4·5 = 64 multiply-adds, L·(G·R) costs 3·4·5 + 2·3·5 = 90.
+        assertEquals(List.of("mult 2x3 3x4", "mult 2x4 4x5"), recording.calls);
+        recording.calls.clear();
+        k.sandwich(new DMatrixRMaj(5, 4), new DMatrixRMaj(4, 3), new DMatrixRMaj(3, 2));
+        // (L·G)·R costs 60 + 30 = 90, L·(G·R) costs 24 + 40 = 64.
+        assertEquals(List.of("mult 4x3 3x2", "mult 5x4 4x2"), recording.calls);
     }
 
     @Test
