@@ -56,6 +56,23 @@ def main():
             "newtonRootOfficial": lambda: newton_root(a),
             "newtonRootConverging": lambda: newton_root(a, iters=100, tol=1e-9, growth=float("inf")),
         }
+        ell = 64 if n == 256 else 256
+        rng = np.random.default_rng(2)
+        b = rng.standard_normal((n, ell))
+        b[:, -1] = 0
+        u, _ = np.linalg.qr(rng.standard_normal((n, ell)))
+        f = rng.random(ell)
+        x = rng.standard_normal((n, n))
+        left, g, right = (rng.standard_normal((n, n)) for _ in range(3))
+        g1 = rng.standard_normal((n, 1))
+        ops.update({
+            # FrequentDirectionsBench: thin SVD of [sqrt(beta)·B, G] (numpy also forms V; qshampoo does not)
+            f"fdUpdate(k=1, ell={ell})": lambda: np.linalg.svd(np.hstack([np.sqrt(0.999) * b, g1]), full_matrices=False),
+            f"fdUpdate(k=n, ell={ell})": lambda: np.linalg.svd(np.hstack([np.sqrt(0.999) * b, g]), full_matrices=False),
+            f"fdApplyInverseRoot(ell={ell})": lambda: u @ (f[:, None] * (u.T @ x)) + 0.5 * x,
+            # KroneckerBench: L·G·R without the Kronecker product
+            "sandwich": lambda: left @ g @ right,
+        })
         for name, op in ops.items():
             op()
             reps = 20 if n == 256 else 3
