@@ -88,6 +88,19 @@ final class FirstOrderFixtures {
         }
     }
 
+    /** A diagonal method of a random kind with random valid hyper-parameters. */
+    static DiagonalMethod randomDiagonal(Random rnd) {
+        double eps = Math.pow(10, -10 + 6 * rnd.nextDouble());
+        switch (rnd.nextInt(3)) {
+            case 0:
+                return new IdentityDirection();
+            case 1:
+                return new DiagonalAdaGrad(eps);
+            default:
+                return new DiagonalAdam(rnd.nextBoolean() ? 0 : 0.99 * rnd.nextDouble(), 0.5 + 0.4999 * rnd.nextDouble(), eps);
+        }
+    }
+
     /** n values of random sign and magnitude 10^[-3, 3], a tenth of them zero. */
     static double[] randomValues(Random rnd, int n) {
         double[] x = new double[n];
