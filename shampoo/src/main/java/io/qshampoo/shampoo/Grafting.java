@@ -10,8 +10,9 @@ import java.util.Objects;
  *   P ← P · ‖D‖_F / ‖P‖_F
  * </pre>
  * Li et al. 2025 (after Eq. 13) scale by ‖G‖_F/‖Ĝ‖_F, i.e. grafting to SGD ({@link #SGD}), which is also
- * what the official low-bit Shampoo code does — per parameter, as {@code P·‖G‖/(‖P‖ + 1e-12)}; with the
- * exact rule here the two differ by a relative 1e-12/‖P‖.
+ * what the official low-bit Shampoo code does ({@code optimizers/shampoo1.py}, {@code step}: per whole
+ * parameter, as {@code P·‖G‖/(‖P‖ + 1e-12)}); the exact rule here differs from that by a relative
+ * 1e-12/‖P‖. The caller chooses the granularity (DESIGN.md: per block).
  *
  * <p>Each constant maps to its {@link DiagonalMethod} with default hyper-parameters; build a method
  * directly for other settings.
@@ -37,8 +38,8 @@ public enum Grafting {
 
     /**
      * Rescales {@code preconditioned} in place to the Frobenius norm of {@code grafted}:
-     * P ← P·‖D‖_F/‖P‖_F, evaluated as {@code ((P_k/max|P|)/√Σ(P_j/max|P|)²)·‖D‖_F} so that no
-     * intermediate overflows or underflows for finite input.
+     * P ← P·‖D‖_F/‖P‖_F, evaluated as {@code ((P_k/max|P|)/√Σ(P_j/max|P|)²)·‖D‖_F}, so that squares
+     * neither overflow nor underflow and no factor exceeds the double range for finite input.
      *
      * <p>When ‖P‖ = 0, P is left as it is (all zeros): it has no direction to rescale, and the block
      * takes no step; the result is never NaN. When ‖D‖ = 0, P becomes zero. Cost O(size), no allocation.

@@ -6,7 +6,9 @@ package io.qshampoo.shampoo;
  * <p>Buffers are stored as float32 ({@code float[]}), as a GPU implementation stores them; every
  * step reads them into double, computes in double and rounds the new buffer value to float32 when it
  * stores it, then uses the stored (rounded) value in the rest of the step. The new parameter value
- * is computed in double and rounded once, when written into a float32 parameter.
+ * is computed in double and rounded once, when written into a float32 parameter. PyTorch on float32
+ * tensors computes in float32 (and AdamW rounds after its decay as well), so results agree with it to
+ * float32 rounding, not bit for bit.
  */
 public interface ParameterUpdate extends Stateful {
 
