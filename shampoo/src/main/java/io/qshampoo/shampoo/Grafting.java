@@ -1,0 +1,110 @@
+package io.qshampoo.shampoo;
+
+import java.util.Objects;
+
+/**
+ * Layer-wise grafting (Agarwal, Anil, Hazan, Koren &amp; Zhang 2020, "Disentangling adaptive gradient
+ * methods from learning rates"), applied per block: Shampoo supplies the direction P, a diagonal method
+ * supplies the magnitude, and P is rescaled to the Frobenius norm of that method's direction D:
+ * <pre>
+ *   P ← P · ‖D‖_F / ‖P‖_F
+ * </pre>
+ * Li et al. 2025 (after Eq. 13) scale by ‖G‖_F/‖Ĝ‖_F, i.e. grafting to SGD ({@link #SGD}), which is also
+ * what the official low-bit Shampoo code does ({@code optimizers/shampoo1.py}, {@code step}: per whole
+ * parameter, as {@code P·‖G‖/(‖P‖ + 1e-12)}); the exact rule here differs from that by a relative
+ * 1e-12/‖P‖. The caller chooses the granularity (DESIGN.md: per block).
+ *
+ * <p>Each constant maps to its {@link DiagonalMethod} with default hyper-parameters; build a method
+ * directly for other settings.
+ */
+public enum Grafting {
+    /** D = G: ‖G‖_F. */
+    SGD(new IdentityDirection()),
+    /** D = AdaGrad's direction, ε = 1e-10. */
+    ADAGRAD(new DiagonalAdaGrad()),
+    /** D = Adam's bias-corrected direction, β1 = 0.9, β2 = 0.999, ε = 1e-8. */
+    ADAM(new DiagonalAdam());
+
+    private final DiagonalMethod method;
+
+    Grafting(DiagonalMethod method) {
+        this.method = method;
+    }
+
+    /** The diagonal method whose direction gives the norm. */
+    public DiagonalMethod method() {
+        return method;
+    }
+
+    /**
+     * Rescales {@code preconditioned} in place to the Frobenius norm of {@code grafted}:
+     * P ← P·‖D‖_F/‖P‖_F, evaluated as {@code ((P_k/max|P|)/√Σ(P_j/max|P|)²)·‖D‖_F}, so that squares
+     * neither overflow nor underflow and no factor exceeds the double range for finite input.
+     *
+     * <p>When ‖P‖ = 0, P is left as it is (all zeros): it has no direction to rescale, and the block
+     * takes no step; the result is never NaN. When ‖D‖ = 0, P becomes zero. Cost O(size), no allocation.
+     *
+     * @param preconditioned P, finite; rescaled in place
+     * @param grafted        D, finite, same length; not modified
+     * @throws IllegalArgumentException if the lengths differ, a value is not finite, or ‖D‖_F exceeds
+     *                                  the double range
+     */
+    public static void rescaleToNorm(double[] preconditioned, double[] grafted) {
+        Objects.requireNonNull(preconditioned, "preconditioned");
+        Objects.requireNonNull(grafted, "grafted");
+        if (preconditioned.length != grafted.length) {
+            throw new IllegalArgumentException("Grafting: preconditioned direction has " + preconditioned.length
+                    + " elements and grafted direction " + grafted.length + "; expected equal lengths (one block)");
+        }
+        double pMax = maxAbs(preconditioned, "preconditioned direction");
+        double dNorm = norm(grafted, "grafted direction");
+        if (dNorm == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("Grafting: the grafted direction's Frobenius norm exceeds " + Double.MAX_VALUE
+                    + " (" + grafted.length + " elements); expected a norm in the double range");
+        }
+        if (pMax == 0) {
+            return;
+        }
+        double pRoot = rootSumOfScaledSquares(preconditioned, pMax); // ‖P‖ = pMax·pRoot, 1 ≤ pRoot ≤ √n
+        for (int k = 0; k < preconditioned.length; k++) {
+            preconditioned[k] = preconditioned[k] / pMax / pRoot * dNorm;
+        }
+    }
+
+    /**
+     * ‖x‖_F = √Σ x_k², computed as max|x|·√Σ(x_k/max|x|)² so that squares neither overflow nor
+     * underflow (as LAPACK's dnrm2 guards it). Infinite only when the true norm exceeds the double range.
+     * Cost O(size).
+     *
+     * @throws IllegalArgumentException if a value is not finite
+     */
+    public static double frobeniusNorm(double[] x) {
+        Objects.requireNonNull(x, "x");
+        return norm(x, "vector");
+    }
+
+    private static double norm(double[] x, String what) {
+        double max = maxAbs(x, what);
+        return max == 0 ? 0 : max * rootSumOfScaledSquares(x, max);
+    }
+
+    private static double maxAbs(double[] x, String what) {
+        double max = 0;
+        for (int k = 0; k < x.length; k++) {
+            if (!Double.isFinite(x[k])) {
+                throw new IllegalArgumentException("Grafting: " + what + " holds " + x[k] + " at index " + k + "; expected finite values");
+            }
+            max = Math.max(max, Math.abs(x[k]));
+        }
+        return max;
+    }
+
+    private static double rootSumOfScaledSquares(double[] x, double max) {
+        double sum = 0;
+        for (double v : x) {
+            double r = v / max;
+            sum += r * r;
+        }
+        return Math.sqrt(sum);
+    }
+}
