@@ -105,7 +105,7 @@ public final class TriangularPair {
         Checks.shape(n, n, StorageMode.STRICTLY_LOWER);
         TriangularPair p = new TriangularPair(n, config, config.quantizer());
         if (p.codes == null) {
-            throw new IllegalArgumentException("an " + n + " × " + n + " pair is below minElements = " + config.minElements()
+            throw new IllegalArgumentException("a " + n + " × " + n + " pair is below minElements = " + config.minElements()
                     + " and is stored in fp32, not as codes");
         }
         String what = config.bits() + "-bit " + n + " × " + n + " triangular pair with " + config.layout() + " blocks";
@@ -306,7 +306,7 @@ public final class TriangularPair {
     public int physicalCode(int r, int c) {
         checkIndex(r, c);
         if (codes == null) {
-            throw new IllegalStateException("an " + n + " × " + n + " pair below minElements = " + config.minElements()
+            throw new IllegalStateException("a " + n + " × " + n + " pair below minElements = " + config.minElements()
                     + " is stored in fp32 and has no codes");
         }
         return PackedCodes.get(codes, bits, r * n + c);
@@ -332,7 +332,7 @@ public final class TriangularPair {
 
     private void checkIndex(int i, int j) {
         if (i < 0 || i >= n || j < 0 || j >= n) {
-            throw new IndexOutOfBoundsException("element [" + i + ", " + j + "] outside an " + n + " × " + n + " pair");
+            throw new IndexOutOfBoundsException("element [" + i + ", " + j + "] outside a " + n + " × " + n + " pair");
         }
     }
 
