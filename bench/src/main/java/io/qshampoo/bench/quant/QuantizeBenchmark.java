@@ -1,0 +1,108 @@
+package io.qshampoo.bench.quant;
+
+import io.qshampoo.quant.BlockLayout;
+import io.qshampoo.quant.CodeTable;
+import io.qshampoo.quant.CpuBlockQuantizer;
+import io.qshampoo.quant.Mapping;
+import io.qshampoo.quant.PackedCodes;
+import io.qshampoo.quant.StorageMode;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * 4-bit linear-2 quantize+pack and unpack+dequantize of a 4096 × 4096 fp32 matrix (B = 64), each layout,
+ * single-threaded and on a 2-thread fork-join pool, beside {@link #copy}: a plain {@code System.arraycopy}
+ * of the same 64 MiB float array in the same run. Bandwidth = 64 MiB of fp32 matrix per operation, so the
+ * ratio to copy is copy time / operation time.
+ *
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar 'quant.QuantizeBenchmark' -f 1 -wi 3 -i 5 -w 1 -r 1}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class QuantizeBenchmark {
+
+    static final int N = 4096;
+
+    @Param({"ROW_SEGMENTS", "TILES"})
+    public String layout;
+
+    float[] src;
+    float[] dst;
+    byte[] codes;
+    float[] scales;
+    CpuBlockQuantizer sequential;
+    CpuBlockQuantizer parallel;
+    ForkJoinPool pool;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        SplittableRandom r = new SplittableRandom(42);
+        src = new float[N * N];
+        for (int k = 0; k < src.length; k++) {
+            src[k] = (float) r.nextGaussian();
+        }
+        dst = new float[N * N];
+        BlockLayout l = new BlockLayout(BlockLayout.Kind.valueOf(layout), 64);
+        CodeTable t = CodeTable.of(Mapping.LINEAR_2, 4);
+        codes = new byte[PackedCodes.byteLength(4, N * N)];
+        scales = new float[l.blockCount(StorageMode.FULL, N, N)];
+        pool = new ForkJoinPool(2);
+        sequential = CpuBlockQuantizer.sequential(t, l);
+        parallel = CpuBlockQuantizer.parallel(t, l, pool);
+        sequential.quantize(src, N, N, StorageMode.FULL, codes, scales, null);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.shutdown();
+    }
+
+    /** Baseline: copy the 64 MiB matrix. */
+    @Benchmark
+    public float[] copy() {
+        System.arraycopy(src, 0, dst, 0, src.length);
+        return dst;
+    }
+
+    /** Quantize + pack, one thread. */
+    @Benchmark
+    public byte[] quantize() {
+        sequential.quantize(src, N, N, StorageMode.FULL, codes, scales, null);
+        return codes;
+    }
+
+    /** Unpack + dequantize, one thread. */
+    @Benchmark
+    public float[] dequantize() {
+        sequential.dequantize(codes, scales, null, N, N, StorageMode.FULL, dst);
+        return dst;
+    }
+
+    /** Quantize + pack on a 2-thread pool. */
+    @Benchmark
+    public byte[] quantizeParallel() {
+        parallel.quantize(src, N, N, StorageMode.FULL, codes, scales, null);
+        return codes;
+    }
+
+    /** Unpack + dequantize on a 2-thread pool. */
+    @Benchmark
+    public float[] dequantizeParallel() {
+        parallel.dequantize(codes, scales, null, N, N, StorageMode.FULL, dst);
+        return dst;
+    }
+}

@@ -1,0 +1,88 @@
+package io.qshampoo.quant;
+
+/** Argument checks with messages that say what was found and what was expected. */
+final class Checks {
+
+    /** Largest array the JDK reliably allocates. */
+    static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private Checks() {
+    }
+
+    static void shape(int rows, int cols, StorageMode mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("storage mode must not be null");
+        }
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("matrix must have at least one row and one column, got " + rows + " × " + cols);
+        }
+        if ((long) rows * cols > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(rows + " × " + cols + " matrix has more than " + MAX_ELEMENTS + " elements");
+        }
+        if (mode.requiresSquare() && rows != cols) {
+            throw new IllegalArgumentException(mode + " requires a square matrix, got " + rows + " × " + cols);
+        }
+    }
+
+    static void arrayLength(int length, int rows, int cols, String what) {
+        if (length < (long) rows * cols) {
+            throw new IllegalArgumentException(what + " has " + length + " elements; a " + rows + " × " + cols
+                    + " matrix needs at least " + (long) rows * cols);
+        }
+    }
+
+    static void buffers(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode,
+                        int bits, BlockLayout layout) {
+        String what = bits + "-bit " + rows + " × " + cols + " " + mode + " matrix";
+        int codeBytes = PackedCodes.byteLength(bits, Math.toIntExact(mode.codeCount(rows, cols)));
+        if (codes == null || codes.length != codeBytes) {
+            throw new IllegalArgumentException("codes buffer has " + (codes == null ? "no" : codes.length) + " bytes; a "
+                    + what + " needs exactly " + codeBytes);
+        }
+        int blocks = layout.blockCount(mode, rows, cols);
+        if (scales == null || scales.length != blocks) {
+            throw new IllegalArgumentException("scales buffer has " + (scales == null ? "no" : scales.length)
+                    + " entries; a " + what + " with " + layout + " blocks needs exactly " + blocks);
+        }
+        int diag = mode.diagonalLength(rows, cols);
+        int got = diagonal == null ? 0 : diagonal.length;
+        if (got != diag) {
+            throw new IllegalArgumentException("diagonal buffer has " + got + " entries; a " + rows + " × " + cols
+                    + " " + mode + " matrix needs exactly " + diag);
+        }
+    }
+
+    /** Throws for the first element (row-major) that {@code mode} reads and that is not finite. */
+    static IllegalArgumentException nonFinite(float[] src, int rows, int cols, StorageMode mode) {
+        for (int i = 0; i < rows; i++) {
+            int end = mode == StorageMode.STRICTLY_LOWER ? i + 1 : cols;
+            for (int j = 0; j < end; j++) {
+                float v = src[i * cols + j];
+                if (!Float.isFinite(v)) {
+                    return new IllegalArgumentException("element [" + i + ", " + j + "] is " + v
+                            + "; quantization requires finite input");
+                }
+            }
+        }
+        throw new AssertionError("a non-finite element was detected but not found");
+    }
+
+    /** As the float overload; also names finite doubles that overflow fp32. */
+    static IllegalArgumentException nonFinite(double[] src, int rows, int cols, StorageMode mode) {
+        for (int i = 0; i < rows; i++) {
+            int end = mode == StorageMode.STRICTLY_LOWER ? i + 1 : cols;
+            for (int j = 0; j < end; j++) {
+                double v = src[i * cols + j];
+                if (!Double.isFinite(v)) {
+                    return new IllegalArgumentException("element [" + i + ", " + j + "] is " + v
+                            + "; quantization requires finite input");
+                }
+                if (!Float.isFinite((float) v)) {
+                    return new IllegalArgumentException("element [" + i + ", " + j + "] = " + v
+                            + " overflows fp32 (rounds to " + (float) v + "); quantization requires finite fp32 input");
+                }
+            }
+        }
+        throw new AssertionError("a non-finite element was detected but not found");
+    }
+}

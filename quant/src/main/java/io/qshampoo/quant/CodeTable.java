@@ -1,0 +1,308 @@
+package io.qshampoo.quant;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A sorted fp32 code table {M(0) &lt; M(1) &lt; … &lt; M(2^b − 1)} ⊂ [−1, 1] and the nearest-entry rule that
+ * turns a normalized value x̄ into a b-bit code (Li et al. Eq. 3).
+ *
+ * <h2>Tables</h2>
+ * Built in fp32 exactly as Wang et al.'s official code does (see {@link Mapping}); every fp32 linspace is
+ * {@link TorchLinspace PyTorch's}:
+ * <ul>
+ *   <li>{@link Mapping#LINEAR_2}: v = linspace(−1, 1, 2^b); v[2^(b−1) − 1] = 0; M = sign(v)·fl(|v|·|v|).</li>
+ *   <li>{@link Mapping#DYNAMIC}: for i = 0 … b − 2, boundaries = linspace(0.1f, 1, 2^i + 1),
+ *       means m = fl(fl(bⱼ + bⱼ₊₁)/2), entries ±fl(s·m) with s = fl32(10^(i − (b − 2))); plus 0 and +1;
+ *       sorted.</li>
+ *   <li>{@link Mapping#LINEAR}: M = linspace(−1, 1, 2^b).</li>
+ * </ul>
+ *
+ * <h2>Encoding rule (bit-compatible with the official {@code dQuantize} kernel)</h2>
+ * Let {@code m_k = fl(fl(M(k) + M(k+1)) · 0.5f)} be the fp32 midpoint of neighbours k, k+1. Then
+ * <pre>
+ *   code(x̄) = #{k : x̄ &gt; m_k} + #{k odd : x̄ == m_k}
+ * </pre>
+ * i.e. the entry on x̄'s side of the fp32 midpoint, and at an exact tie x̄ == m_k the <em>even</em> one of
+ * k, k+1. This is what the kernel's binary search computes: its last step always compares against the
+ * midpoint of an even pivot p and p ± 1 with "stay at p" on equality. Away from the fp32 midpoints the
+ * code is the exactly nearest entry. At a midpoint that fp32 rounded (fl(M(k) + M(k+1)) inexact) the kernel
+ * rule can pick the entry that is farther by less than one ulp of x̄; e.g. 3 such x̄ exist for 4-bit
+ * linear-2. We follow the kernel, not exact distance: the contract is bit-identity with it. NaN gets code 0
+ * (every comparison is false), as in the kernel; −0 and +0 get the same code.
+ *
+ * <p>Instances are immutable, cached per (mapping, bits) and safe to share between threads.
+ */
+public final class CodeTable {
+
+    private static final Map<Mapping, CodeTable[]> CACHE = new EnumMap<>(Mapping.class);
+
+    private final Mapping mapping;
+    private final int bits;
+    private final float[] values;
+    private final float[] midpoints;
+    /** thresholds[k] = m_k for even k, nextDown(m_k) for odd k; thresholds[size − 1] = +∞. code = #{k : x̄ &gt; thresholds[k]}. */
+    private final float[] thresholds;
+    /** Bucket accelerator (see {@link #encodeFinite}); null when some bucket would hold two thresholds. */
+    private final byte[] bucketBase;
+    private final int bucketShift;
+    private final int bucketOrigin;
+
+    private CodeTable(Mapping mapping, int bits, float[] values) {
+        this.mapping = mapping;
+        this.bits = bits;
+        this.values = values;
+        int n = values.length;
+        for (int k = 0; k + 1 < n; k++) {
+            if (!(values[k] < values[k + 1])) {
+                throw new IllegalStateException(mapping + " " + bits + "-bit table is not strictly increasing at " + k);
+            }
+        }
+        midpoints = new float[n - 1];
+        thresholds = new float[n];
+        for (int k = 0; k + 1 < n; k++) {
+            float m = (values[k] + values[k + 1]) * 0.5f;
+            midpoints[k] = m;
+            float t = (k & 1) == 0 ? m : Math.nextDown(m);
+            thresholds[k] = t == 0f ? 0f : t; // −0 → +0: same comparisons, and keeps the bucket keys ordered
+        }
+        thresholds[n - 1] = Float.POSITIVE_INFINITY;
+        for (int k = 0; k + 1 < n; k++) {
+            if (thresholds[k] > thresholds[k + 1]) {
+                throw new IllegalStateException(mapping + " " + bits + "-bit thresholds are not sorted at " + k);
+            }
+        }
+        // Bucket accelerator: bucket(x) = clamp((key(x) >> shift) − origin), key the order-preserving integer
+        // image of the float. Take the coarsest shift for which no bucket holds two thresholds; then
+        // code(x) = base[bucket(x)] + [x > thresholds[base]] (proof in encodeFinite).
+        byte[] base = null;
+        int shift = 0;
+        int origin = 0;
+        for (int s = 23; s >= 12 && base == null; s--) {
+            int lo = orderKey(-1f) >> s;
+            int hi = orderKey(1f) >> s;
+            int len = hi - lo + 1;
+            int[] count = new int[len];
+            boolean ok = true;
+            for (int k = 0; k + 1 < n && ok; k++) {
+                int b = Math.min(Math.max((orderKey(thresholds[k]) >> s) - lo, 0), len - 1);
+                ok = ++count[b] <= 1;
+            }
+            if (ok) {
+                base = new byte[len];
+                int below = 0;
+                for (int b = 0; b < len; b++) {
+                    base[b] = (byte) below;
+                    below += count[b];
+                }
+                shift = s;
+                origin = lo;
+            }
+        }
+        this.bucketBase = base;
+        this.bucketShift = shift;
+        this.bucketOrigin = origin;
+    }
+
+    /**
+     * The table for {@code mapping} at {@code bits} = 3, 4 or 8 bits.
+     *
+     * @throws IllegalArgumentException for any other bit width
+     */
+    public static CodeTable of(Mapping mapping, int bits) {
+        int slot = bitsSlot(bits);
+        synchronized (CACHE) {
+            CodeTable[] tables = CACHE.computeIfAbsent(mapping, m -> new CodeTable[3]);
+            if (tables[slot] == null) {
+                tables[slot] = new CodeTable(mapping, bits, build(mapping, bits));
+            }
+            return tables[slot];
+        }
+    }
+
+    static int bitsSlot(int bits) {
+        switch (bits) {
+            case 3:
+                return 0;
+            case 4:
+                return 1;
+            case 8:
+                return 2;
+            default:
+                throw new IllegalArgumentException("bits must be 3, 4 or 8, got " + bits);
+        }
+    }
+
+    private static float[] build(Mapping mapping, int bits) {
+        int n = 1 << bits;
+        switch (mapping) {
+            case LINEAR:
+                return TorchLinspace.linspace(-1f, 1f, n);
+            case LINEAR_2: {
+                float[] v = TorchLinspace.linspace(-1f, 1f, n);
+                v[n / 2 - 1] = 0f;
+                for (int j = 0; j < n; j++) {
+                    float a = Math.abs(v[j]);
+                    v[j] = Math.signum(v[j]) * (a * a);
+                }
+                return v;
+            }
+            case DYNAMIC: {
+                float[] v = new float[n];
+                int w = 0;
+                for (int i = 0; i <= bits - 2; i++) {
+                    float[] bounds = TorchLinspace.linspace(0.1f, 1f, (1 << i) + 1);
+                    // Python's 10 ** k is a correctly rounded double; PyTorch multiplies an fp32 tensor by it in fp32.
+                    float s = (float) Double.parseDouble("1e" + (i - (bits - 2)));
+                    for (int j = 0; j + 1 < bounds.length; j++) {
+                        float mean = (bounds[j] + bounds[j + 1]) / 2f;
+                        v[w++] = s * mean;
+                        v[w++] = -(s * mean);
+                    }
+                }
+                v[w++] = 0f;
+                v[w++] = 1f;
+                if (w != n) {
+                    throw new AssertionError("dynamic table has " + w + " entries, expected " + n);
+                }
+                Arrays.sort(v);
+                return v;
+            }
+            default:
+                throw new AssertionError(mapping);
+        }
+    }
+
+    /** The mapping this table was built from. */
+    public Mapping mapping() {
+        return mapping;
+    }
+
+    /** Bits per code b: 3, 4 or 8. */
+    public int bits() {
+        return bits;
+    }
+
+    /** Number of entries, 2^b. */
+    public int size() {
+        return values.length;
+    }
+
+    /** Entry M(code) (fp32). */
+    public float value(int code) {
+        return values[code];
+    }
+
+    /** A copy of all entries, index 0 first (sorted ascending). */
+    public float[] values() {
+        return values.clone();
+    }
+
+    /** Shared, read-only view for the package's hot loops. Never modify. */
+    float[] valuesArray() {
+        return values;
+    }
+
+    /** A copy of the fp32 midpoints m_k = fl(fl(M(k) + M(k+1))·0.5f), k = 0 … 2^b − 2. */
+    public float[] midpoints() {
+        return midpoints.clone();
+    }
+
+    /**
+     * The code of the normalized value {@code xbar} under the rule in the class comment (nearest entry by
+     * fp32 midpoints, exact tie to the even index, NaN → 0).
+     *
+     * <p>Cost: O(b) comparisons (binary search over the 2^b − 1 thresholds).
+     */
+    public int encode(float xbar) {
+        int lo = 0;
+        int hi = values.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (xbar > thresholds[mid]) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Same result as {@link #encode} for every non-NaN {@code xbar} (including ±∞), in O(1): two table
+     * loads and one comparison when the bucket accelerator exists (3- and 4-bit tables; 8-bit ones too
+     * when their thresholds are far enough apart), else {@link #encode}.
+     *
+     * <p>Why it is exact: key(x) is monotone in x, so bucket(x) is too, and base[b] = #{k : bucket(m'_k) &lt; b}
+     * counts exactly the thresholds m'_k below every x of bucket b. At most one threshold, m'_{base[b]}, lies in
+     * bucket b, and the comparison decides it; thresholds[2^b − 1] = +∞ covers base[b] = 2^b − 1. (A positive
+     * NaN would land in the top bucket, hence the precondition.)
+     */
+    int encodeFinite(float xbar) {
+        if (bucketBase == null) {
+            return encode(xbar);
+        }
+        int b = Math.min(Math.max((orderKey(xbar) >> bucketShift) - bucketOrigin, 0), bucketBase.length - 1);
+        int c = bucketBase[b] & 0xff;
+        return xbar > thresholds[c] ? c + 1 : c;
+    }
+
+    /** Whether {@link #encodeFinite} uses the O(1) bucket accelerator. */
+    boolean hasBuckets() {
+        return bucketBase != null;
+    }
+
+    byte[] bucketBase() {
+        return bucketBase;
+    }
+
+    int bucketShift() {
+        return bucketShift;
+    }
+
+    int bucketOrigin() {
+        return bucketOrigin;
+    }
+
+    float[] thresholdsArray() {
+        return thresholds;
+    }
+
+    /**
+     * The float's bit pattern mapped to an int that orders like the float's value (−0 just below +0):
+     * non-negative patterns stay, negative ones have their magnitude bits flipped.
+     */
+    static int orderKey(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    /** Half the widest gap between neighbouring entries, max_k (M(k+1) − M(k))/2, computed exactly. */
+    public double maxHalfGap() {
+        double g = 0;
+        for (int k = 0; k + 1 < values.length; k++) {
+            // The difference of two floats of magnitude ≤ 1 whose ulps are ≥ 2^-149 needs ≤ 150 bits in
+            // general, but neighbours here are within a factor 2^29 of each other or one of them is 0, so the
+            // double subtraction is exact (checked by CodeTableTest against BigDecimal).
+            g = Math.max(g, ((double) values[k + 1] - (double) values[k]) / 2);
+        }
+        return g;
+    }
+
+    /**
+     * The largest distance from a point of [−1, 1] to its nearest entry:
+     * max(maxHalfGap, M(0) + 1, 1 − M(2^b − 1)). It exceeds {@link #maxHalfGap()} only when the table does not
+     * reach ±1 (the dynamic tree has no −1; there the end gap equals the widest half gap up to fp32 rounding).
+     * The rule above can pick an entry farther than the nearest by at most half an ulp of a midpoint (≤ 2^-25).
+     */
+    public double maxRoundingDistance() {
+        return Math.max(maxHalfGap(),
+                Math.max((double) values[0] + 1.0, 1.0 - (double) values[values.length - 1]));
+    }
+
+    @Override
+    public String toString() {
+        return mapping.id() + "/" + bits + "-bit";
+    }
+}
