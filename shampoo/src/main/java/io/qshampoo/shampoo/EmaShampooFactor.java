@@ -5,6 +5,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 
 import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.InverseRoot;
+import io.qshampoo.linalg.SyntheticMatrices;
 
 /**
  * Shampoo's EMA statistic and its inverse root, stored in fp32 (32-bit Shampoo, Li et al. 2025 Eq. 2)
@@ -48,16 +49,27 @@ final class EmaShampooFactor implements KroneckerFactor {
         return order;
     }
 
+    /**
+     * D(L̄), symmetrized. Quantized mirror entries (i, j) and (j, i) fall in different blocks with
+     * different scales, so D(Q(L)) is symmetric only up to the quantization error; the root needs a
+     * symmetric matrix, so VQ uses (D(L̄) + D(L̄)ᵀ)/2 — a no-op for fp32 storage of a symmetric L.
+     */
+    private DMatrixRMaj loadStatistic() {
+        DMatrixRMaj l = statistic.load();
+        SyntheticMatrices.symmetrize(l);
+        return l;
+    }
+
     @Override
     public void updateStatistics(DMatrixRMaj g) {
-        DMatrixRMaj l = statistic.load();
+        DMatrixRMaj l = loadStatistic();
         CommonOps_DDRM.add(config.beta(), l, 1 - config.beta(), side.gram(g, kernels), l);
         statistic.store(l);
     }
 
     @Override
     public void refreshRoot(long step) {
-        root.refresh(rootMethod, statistic.load(), step);
+        root.refresh(rootMethod, loadStatistic(), step);
     }
 
     @Override
