@@ -1,0 +1,43 @@
+package io.qshampoo.verify;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code qshampoo} command. Each subcommand is one class in this module; this class only lists them.
+ * Exit codes: 0 success (for {@code check}: agreement), 1 disagreement, 2 bad input or usage.
+ */
+@Command(name = "qshampoo", mixinStandardHelpOptions = true, versionProvider = Qshampoo.Version.class,
+        description = "Reference toolkit for memory-efficient Shampoo: 32-bit and 4-bit preconditioners, Cholesky "
+                + "quantization with error feedback, eigenvector quantization with Björck rectification, Sketchy.",
+        subcommands = {CommandLine.HelpCommand.class, GpuInfoCommand.class})
+public final class Qshampoo implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and returns its exit code. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Qshampoo());
+        cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException ? 2 : 1);
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Qshampoo.class.getPackage().getImplementationVersion();
+            return new String[] {"qshampoo " + (v == null ? "development build" : v)};
+        }
+    }
+}
