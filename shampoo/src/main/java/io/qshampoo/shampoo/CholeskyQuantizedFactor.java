@@ -116,6 +116,21 @@ final class CholeskyQuantizedFactor implements KroneckerFactor {
     }
 
     @Override
+    public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
+        DMatrixRMaj c = new DMatrixRMaj(order, order);
+        if (pair != null) {
+            pair.loadFactor(c);
+            DMatrixRMaj e = new DMatrixRMaj(order, order);
+            pair.loadError(e);
+            out.put(prefix + ".E", e);
+        } else {
+            factor.load(c);
+        }
+        out.put(prefix + ".C", c);
+        out.put(prefix + ".root", root.load());
+    }
+
+    @Override
     public int rootFailures() {
         return root.failures();
     }

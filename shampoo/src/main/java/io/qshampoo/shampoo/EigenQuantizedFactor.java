@@ -115,6 +115,17 @@ final class EigenQuantizedFactor implements KroneckerFactor {
     }
 
     @Override
+    public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
+        out.put(prefix + ".V", vectors.load());
+        DMatrixRMaj s = new DMatrixRMaj(order, 1);
+        for (int i = 0; i < order; i++) {
+            s.data[i] = values[i];
+        }
+        out.put(prefix + ".S", s);
+        out.put(prefix + ".root", root.load());
+    }
+
+    @Override
     public int rootFailures() {
         return root.failures();
     }

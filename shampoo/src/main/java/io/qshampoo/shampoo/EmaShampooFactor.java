@@ -78,6 +78,12 @@ final class EmaShampooFactor implements KroneckerFactor {
     }
 
     @Override
+    public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
+        out.put(prefix + ".L", statistic.load());
+        out.put(prefix + ".root", root.load());
+    }
+
+    @Override
     public int rootFailures() {
         return root.failures();
     }

@@ -97,6 +97,23 @@ final class ParameterState implements Stateful {
         base.apply(param, direction, k, learningRate);
     }
 
+    /** Writes only the preconditioner factors' records (their tags are unique: "name#block.side.…"). */
+    void saveFactors(StateOutput out) {
+        for (BlockState s : blocks) {
+            s.left().save(out);
+            s.right().save(out);
+        }
+    }
+
+    /** Every block's factor states, dequantized, keyed "name#block.left.L" etc. */
+    void inspect(java.util.Map<String, DMatrixRMaj> out) {
+        for (BlockState s : blocks) {
+            String prefix = name + "#" + s.block().index();
+            s.left().inspect(prefix + ".left", out);
+            s.right().inspect(prefix + ".right", out);
+        }
+    }
+
     int rootFailures() {
         int n = 0;
         for (BlockState s : blocks) {

@@ -102,6 +102,34 @@ public final class ShampooOptimizer {
         return counters[1];
     }
 
+    /**
+     * Every preconditioner state, dequantized to float64, in a map ordered as the parameters: keys are
+     * {@code "<parameter>#<block>.<left|right>.<state>"} with state one of L, C, E, V, S, U, sigma, rho, root
+     * (which ones depend on the variant; see {@link Variant}). Blocks are numbered in row-major order of the
+     * blocking (maximum order {@link ShampooConfig#maxBlockOrder()}). For inspection and oracle traces: copies.
+     */
+    public Map<String, org.ejml.data.DMatrixRMaj> inspect() {
+        Map<String, org.ejml.data.DMatrixRMaj> out = new LinkedHashMap<>();
+        for (ParameterState s : states) {
+            s.inspect(out);
+        }
+        return out;
+    }
+
+    /**
+     * The preconditioner factors' stored records exactly as a checkpoint holds them (packed codes as
+     * byte[], scales and fp32 arrays as float[], counters as int[]), keyed by their unique record tags
+     * ("w#0.left.root.codes", …), in checkpoint order. For bit-level comparison with another
+     * implementation's storage. Grafting and base-optimizer states are not included.
+     */
+    public Map<String, Object> storedRecords() {
+        StateOutput out = new StateOutput();
+        for (ParameterState s : states) {
+            s.saveFactors(out);
+        }
+        return out.records();
+    }
+
     /** Failed root refreshes over all factors. */
     public int rootFailures() {
         return states.stream().mapToInt(ParameterState::rootFailures).sum();

@@ -63,6 +63,14 @@ final class SketchyFactor implements KroneckerFactor {
     }
 
     @Override
+    public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
+        out.put(prefix + ".U", sketch.sketch().basis());
+        double[] sigma = sketch.sketch().singularValues();
+        out.put(prefix + ".sigma", DMatrixRMaj.wrap(sigma.length, 1, sigma));
+        out.put(prefix + ".rho", DMatrixRMaj.wrap(1, 1, new double[] {sketch.sketch().escapedMass()}));
+    }
+
+    @Override
     public int rootFailures() {
         return 0;
     }

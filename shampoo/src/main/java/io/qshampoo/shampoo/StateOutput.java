@@ -19,10 +19,12 @@ public final class StateOutput {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final DataOutputStream out = new DataOutputStream(buffer);
+    private final java.util.LinkedHashMap<String, Object> records = new java.util.LinkedHashMap<>();
 
     public StateOutput writeLong(String tag, long v) {
         try {
             header(tag, 'L', 1);
+            records.put(tag, Long.valueOf(v));
             out.writeLong(v);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -33,6 +35,7 @@ public final class StateOutput {
     public StateOutput writeDouble(String tag, double v) {
         try {
             header(tag, 'D', 1);
+            records.put(tag, Double.valueOf(v));
             out.writeLong(Double.doubleToRawLongBits(v));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -43,6 +46,7 @@ public final class StateOutput {
     public StateOutput writeDoubles(String tag, double[] v) {
         try {
             header(tag, 'd', v.length);
+            records.put(tag, v.clone());
             for (double x : v) {
                 out.writeLong(Double.doubleToRawLongBits(x));
             }
@@ -55,6 +59,7 @@ public final class StateOutput {
     public StateOutput writeFloats(String tag, float[] v) {
         try {
             header(tag, 'f', v.length);
+            records.put(tag, v.clone());
             for (float x : v) {
                 out.writeInt(Float.floatToRawIntBits(x));
             }
@@ -67,6 +72,7 @@ public final class StateOutput {
     public StateOutput writeBytes(String tag, byte[] v) {
         try {
             header(tag, 'b', v.length);
+            records.put(tag, v.clone());
             out.write(v);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -77,6 +83,7 @@ public final class StateOutput {
     public StateOutput writeInts(String tag, int[] v) {
         try {
             header(tag, 'i', v.length);
+            records.put(tag, v.clone());
             for (int x : v) {
                 out.writeInt(x);
             }
@@ -90,6 +97,14 @@ public final class StateOutput {
         out.writeUTF(tag);
         out.writeByte(type);
         out.writeInt(length);
+    }
+
+    /**
+     * The records written so far, by tag (later records with the same tag replace earlier ones in this
+     * view, never in the byte stream): Long, Double, double[], float[], byte[] or int[] copies.
+     */
+    public java.util.Map<String, Object> records() {
+        return java.util.Collections.unmodifiableMap(records);
     }
 
     /** The bytes written so far. */

@@ -53,6 +53,11 @@ final class StoredRoot implements Stateful {
         side.multiply(root.load(), g, out, kernels);
     }
 
+    /** The stored root, dequantized. */
+    DMatrixRMaj load() {
+        return root.load();
+    }
+
     /** The result of the last root computation (diagnostics; null before the first). */
     RootResult lastResult() {
         return lastResult;
