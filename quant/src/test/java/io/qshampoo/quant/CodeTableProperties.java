@@ -176,6 +176,13 @@ class CodeTableProperties {
                     points.add(Float.intBitsToFloat(bits));
                 }
             }
+            if (t.fineTable() != null) {
+                int len = t.fineTable().length;
+                for (int b = 0; b <= len; b++) {
+                    int key = (t.fineOrigin() + b) << CodeTable.FINE_SHIFT;
+                    points.add(Float.intBitsToFloat(key >= 0 ? key : key ^ 0x7fffffff));
+                }
+            }
             points.add(0f);
             points.add(-0f);
             points.add(1f);
@@ -192,6 +199,9 @@ class CodeTableProperties {
                 }
                 for (float x : new float[] {Math.nextDown(p), p, Math.nextUp(p)}) {
                     assertEquals(t.encode(x), t.encodeFinite(x), t + " x=" + x);
+                    if (t.fineTable() != null) {
+                        assertEquals(t.encode(x), t.encodeFine(x), t + " fine, x=" + x);
+                    }
                 }
             }
         }
@@ -199,8 +209,19 @@ class CodeTableProperties {
 
     @Test
     void fastPathAgreesOnRandomInput() {
-        qt().withExamples(EXAMPLES).forAll(tables(), values()).checkAssert((t, x) ->
-                assertEquals(t.encode(x), t.encodeFinite(x), t + " x=" + x));
+        qt().withExamples(EXAMPLES).forAll(tables(), values()).checkAssert((t, x) -> {
+            assertEquals(t.encode(x), t.encodeFinite(x), t + " x=" + x);
+            if (t.fineTable() != null) {
+                assertEquals(t.encode(x), t.encodeFine(x), t + " fine, x=" + x);
+            }
+        });
+    }
+
+    @Test
+    void fineAcceleratorExistsExactlyForThreeAndFourBits() {
+        for (CodeTable t : TABLES) {
+            assertEquals(t.bits() <= 4, t.fineTable() != null, t.toString());
+        }
     }
 
     @Test
