@@ -14,10 +14,10 @@ import java.util.concurrent.RecursiveTask;
  *   <li>absmax is the maximum of the fp32 bit patterns with the sign bit cleared: for non-negative floats
  *       the integer order is the value order, and NaN/∞ patterns are larger than every finite one, so the
  *       same pass detects non-finite input;</li>
- *   <li>the code comes from an accelerator of the table that returns exactly {@link CodeTable#encode}'s
- *       result: {@link CodeTable#encodeFine} for 4-bit codes (one table load, a comparison only near a
- *       threshold), {@link CodeTable#encodeFinite} otherwise (a load and a comparison), and the reference
- *       {@code encode} itself for blocks with scale = +∞ (where x̄ can be NaN);</li>
+ *   <li>the code comes from the table's bucket accelerator, {@link CodeTable#encodeFinite}, which returns
+ *       exactly {@link CodeTable#encode}'s result (one table load indexed by the top 18 bits of x̄, and a
+ *       comparison: for 4-bit codes only near a threshold), inlined in the 4- and 8-bit loops; blocks with
+ *       scale = +∞ (where x̄ can be NaN) use {@code encode} itself;</li>
  *   <li>the parallel variant splits rows (row segments), tile rows (tiles) or runs of blocks
  *       (strictly-lower row segments) into chunks that start at a multiple of 8 stored elements, i.e. on a
  *       byte boundary for 3-, 4- and 8-bit codes, so chunks never write the same byte. Its output is
@@ -217,13 +217,9 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
         final float[] scales;
         final float[] diag;
         final float[] values;
-        // bucket accelerator of the table (null base: no accelerator)
-        final byte[] base;
+        // the table's bucket accelerator (null: none) and thresholds, see CodeTable.encodeFinite
+        final byte[] buckets;
         final float[] th;
-        final int shift;
-        final int origin;
-        final byte[] fine;
-        final int fineOrigin;
         final boolean tiles;
         float[] scratch;
         /** The array that the last {@link #load} made element (i, j) readable in, at offset + j. */
@@ -241,12 +237,8 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             this.scales = scales;
             this.diag = diag;
             this.values = table.valuesArray();
-            this.base = table.bucketBase();
+            this.buckets = table.buckets();
             this.th = table.thresholdsArray();
-            this.shift = table.bucketShift();
-            this.origin = table.bucketOrigin();
-            this.fine = table.fineTable();
-            this.fineOrigin = table.fineOrigin();
             this.tiles = q.layout.kind() == BlockLayout.Kind.TILES;
         }
 
@@ -477,19 +469,15 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
 
         /** Codes of a[from … to−1]·scale, written as codes g0, g0 + 1, … */
         void encodeRun(float[] a, int from, int to, float scale, int g0) {
-            if (scale == Float.POSITIVE_INFINITY) {
+            if (scale == Float.POSITIVE_INFINITY || buckets == null) {
                 // N < 2^-128: 0·∞ = NaN and ±x·∞ = ±∞ are possible; the reference rule maps them like the kernel.
                 for (int k = from; k < to; k++) {
                     PackedCodes.set(codes, bits, g0 + k - from, table.encode(a[k] * scale));
                 }
-            } else if (bits == 4 && fine != null) {
-                encodeRun4Fine(a, from, to, scale, g0);
-            } else if (bits == 4 && base != null) {
+            } else if (bits == 4) {
                 encodeRun4(a, from, to, scale, g0);
             } else if (bits == 8) {
-                for (int k = from; k < to; k++) {
-                    codes[g0 + k - from] = (byte) table.encodeFinite(a[k] * scale);
-                }
+                encodeRun8(a, from, to, scale, g0);
             } else {
                 for (int k = from; k < to; k++) {
                     PackedCodes.set(codes, bits, g0 + k - from, table.encodeFinite(a[k] * scale));
@@ -497,42 +485,18 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             }
         }
 
-        /** 4-bit fast path: whole bytes (low nibble = lower index), the bucket accelerator inlined. */
+        /**
+         * 4-bit fast path, {@link CodeTable#encodeFinite} inlined: per element a multiply, one bucket load and
+         * (rarely) a comparison; two codes per byte, the lower index in the low nibble.
+         */
         private void encodeRun4(float[] a, int from, int to, float scale, int g0) {
-            final byte[] bb = base;
+            final byte[] bk = buckets;
             final float[] t = th;
-            final int sh = shift;
-            final int org = origin;
-            final int last = bb.length - 1;
             final byte[] out = codes;
             int k = from;
             int g = g0;
             if ((g & 1) != 0 && k < to) {
-                PackedCodes.set(out, 4, g, bucket(a[k] * scale, bb, t, sh, org, last));
-                k++;
-                g++;
-            }
-            int bi = g >>> 1;
-            for (; k + 1 < to; k += 2, bi++) {
-                int c0 = bucket(a[k] * scale, bb, t, sh, org, last);
-                int c1 = bucket(a[k + 1] * scale, bb, t, sh, org, last);
-                out[bi] = (byte) (c0 | (c1 << 4));
-            }
-            if (k < to) {
-                PackedCodes.set(out, 4, g0 + (k - from), bucket(a[k] * scale, bb, t, sh, org, last));
-            }
-        }
-
-        /** 4-bit fast path with the fine accelerator ({@link CodeTable#encodeFine}) inlined. */
-        private void encodeRun4Fine(float[] a, int from, int to, float scale, int g0) {
-            final byte[] fb = fine;
-            final float[] t = th;
-            final int org = fineOrigin;
-            final byte[] out = codes;
-            int k = from;
-            int g = g0;
-            if ((g & 1) != 0 && k < to) {
-                PackedCodes.set(out, 4, g, table.encodeFine(a[k] * scale));
+                PackedCodes.set(out, 4, g, table.encodeFinite(a[k] * scale));
                 k++;
                 g++;
             }
@@ -540,12 +504,8 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             for (; k + 1 < to; k += 2, bi++) {
                 float x0 = a[k] * scale;
                 float x1 = a[k + 1] * scale;
-                int b0 = Float.floatToRawIntBits(x0);
-                int b1 = Float.floatToRawIntBits(x1);
-                // Not clamped: |x| ≤ N for every encoded element (the DIAG_REAL diagonal is never encoded), so
-                // |x̄| ≤ 1 + 2^-22 < 2 and the key lies inside the table (the bounds check would catch a bug).
-                int c0 = fb[((b0 ^ ((b0 >> 31) & 0x7fffffff)) >> CodeTable.FINE_SHIFT) - org];
-                int c1 = fb[((b1 ^ ((b1 >> 31) & 0x7fffffff)) >> CodeTable.FINE_SHIFT) - org];
+                int c0 = bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT];
+                int c1 = bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT];
                 if (c0 < 0) {
                     c0 &= 0x7f;
                     c0 += x0 > t[c0] ? 1 : 0;
@@ -557,17 +517,21 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                 out[bi] = (byte) (c0 | (c1 << 4));
             }
             if (k < to) {
-                PackedCodes.set(out, 4, g0 + (k - from), table.encodeFine(a[k] * scale));
+                PackedCodes.set(out, 4, g0 + (k - from), table.encodeFinite(a[k] * scale));
             }
         }
 
-        /** {@link CodeTable#encodeFinite} with the table's arrays passed in (for inlining). */
-        private static int bucket(float x, byte[] bb, float[] t, int sh, int org, int last) {
-            int bits = Float.floatToRawIntBits(x);
-            int key = bits ^ ((bits >> 31) & 0x7fffffff);
-            int bk = Math.min(Math.max((key >> sh) - org, 0), last);
-            int c = bb[bk] & 0xff;
-            return x > t[c] ? c + 1 : c;
+        /** 8-bit fast path, {@link CodeTable#encodeFinite} inlined: a bucket load and a comparison per element. */
+        private void encodeRun8(float[] a, int from, int to, float scale, int g0) {
+            final byte[] bk = buckets;
+            final float[] t = th;
+            final byte[] out = codes;
+            final int shift = g0 - from;
+            for (int k = from; k < to; k++) {
+                float x = a[k] * scale;
+                int c = bk[Float.floatToRawIntBits(x) >>> CodeTable.BUCKET_SHIFT] & 0xff;
+                out[k + shift] = (byte) (x > t[c] ? c + 1 : c);
+            }
         }
 
         // ---------------------------------------------------------------- decoding
