@@ -44,10 +44,14 @@ public final class CodeTable {
     private final float[] midpoints;
     /** thresholds[k] = m_k for even k, nextDown(m_k) for odd k; thresholds[size − 1] = +∞. code = #{k : x̄ &gt; thresholds[k]}. */
     private final float[] thresholds;
-    /** Bucket accelerator (see {@link #encodeFinite}); null when some bucket would hold two thresholds. */
-    private final byte[] bucketBase;
-    private final int bucketShift;
-    private final int bucketOrigin;
+    /**
+     * Bucket accelerator (see {@link #encodeFinite}), indexed by the top {@value #BUCKET_BITS} bits of a float's
+     * bit pattern; null if some bucket would hold two thresholds (never for these tables).
+     */
+    private final byte[] buckets;
+    /** A bucket is the 2^BUCKET_SHIFT floats sharing sign, exponent and the top 9 mantissa bits. */
+    static final int BUCKET_SHIFT = 14;
+    static final int BUCKET_BITS = 32 - BUCKET_SHIFT;
 
     private CodeTable(Mapping mapping, int bits, float[] values) {
         this.mapping = mapping;
@@ -65,7 +69,7 @@ public final class CodeTable {
             float m = (values[k] + values[k + 1]) * 0.5f;
             midpoints[k] = m;
             float t = (k & 1) == 0 ? m : Math.nextDown(m);
-            thresholds[k] = t == 0f ? 0f : t; // −0 → +0: same comparisons, and keeps the bucket keys ordered
+            thresholds[k] = t == 0f ? 0f : t; // −0 → +0: the same comparisons, one spelling
         }
         thresholds[n - 1] = Float.POSITIVE_INFINITY;
         for (int k = 0; k + 1 < n; k++) {
@@ -73,36 +77,35 @@ public final class CodeTable {
                 throw new IllegalStateException(mapping + " " + bits + "-bit thresholds are not sorted at " + k);
             }
         }
-        // Bucket accelerator: bucket(x) = clamp((key(x) >> shift) − origin), key the order-preserving integer
-        // image of the float. Take the coarsest shift for which no bucket holds two thresholds; then
-        // code(x) = base[bucket(x)] + [x > thresholds[base]] (proof in encodeFinite).
-        byte[] base = null;
-        int shift = 0;
-        int origin = 0;
-        for (int s = 23; s >= 12 && base == null; s--) {
-            int lo = orderKey(-1f) >> s;
-            int hi = orderKey(1f) >> s;
-            int len = hi - lo + 1;
-            int[] count = new int[len];
-            boolean ok = true;
-            for (int k = 0; k + 1 < n && ok; k++) {
-                int b = Math.min(Math.max((orderKey(thresholds[k]) >> s) - lo, 0), len - 1);
-                ok = ++count[b] <= 1;
+        this.buckets = buildBuckets();
+    }
+
+    /**
+     * For every bucket (an interval of floats: one sign, one exponent, the top 9 mantissa bits), the code of
+     * its smallest value, plus bit 7 set (b ≤ 4 only) when a threshold lies inside it; null if a bucket holds
+     * two thresholds. ±∞ count as values; the NaN patterns share the ∞ buckets (encodeFinite excludes NaN).
+     */
+    private byte[] buildBuckets() {
+        byte[] out = new byte[1 << BUCKET_BITS];
+        for (int b = 0; b < out.length; b++) {
+            int lo = b << BUCKET_SHIFT;
+            int hi = lo | ((1 << BUCKET_SHIFT) - 1);
+            // positive patterns grow with the value, negative ones shrink; NaN patterns stand for ±∞
+            float vmin = finiteOrInfinite(lo >= 0 ? lo : hi);
+            float vmax = finiteOrInfinite(lo >= 0 ? hi : lo);
+            int cmin = encode(vmin);
+            int cmax = encode(vmax);
+            if (cmax - cmin > 1) {
+                return null;
             }
-            if (ok) {
-                base = new byte[len];
-                int below = 0;
-                for (int b = 0; b < len; b++) {
-                    base[b] = (byte) below;
-                    below += count[b];
-                }
-                shift = s;
-                origin = lo;
-            }
+            out[b] = (byte) (bits <= 4 && cmax > cmin ? 0x80 | cmin : cmin);
         }
-        this.bucketBase = base;
-        this.bucketShift = shift;
-        this.bucketOrigin = origin;
+        return out;
+    }
+
+    private static float finiteOrInfinite(int bits) {
+        float v = Float.intBitsToFloat(bits);
+        return Float.isNaN(v) ? (bits >= 0 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY) : v;
     }
 
     /**
@@ -230,52 +233,36 @@ public final class CodeTable {
     }
 
     /**
-     * Same result as {@link #encode} for every non-NaN {@code xbar} (including ±∞), in O(1): two table
-     * loads and one comparison when the bucket accelerator exists (3- and 4-bit tables; 8-bit ones too
-     * when their thresholds are far enough apart), else {@link #encode}.
+     * Same result as {@link #encode} for every non-NaN {@code xbar} (±∞ included), in O(1): one table load,
+     * then a comparison — for b ≤ 4 only when x̄ falls in one of the 2^b − 1 buckets that hold a threshold
+     * (about 1 x̄ in 500 for x̄ spread over [−1, 1]).
      *
-     * <p>Why it is exact: key(x) is monotone in x, so bucket(x) is too, and base[b] = #{k : bucket(m'_k) &lt; b}
-     * counts exactly the thresholds m'_k below every x of bucket b. At most one threshold, m'_{base[b]}, lies in
-     * bucket b, and the comparison decides it; thresholds[2^b − 1] = +∞ covers base[b] = 2^b − 1. (A positive
-     * NaN would land in the top bucket, hence the precondition.)
+     * <p>Why it is exact: a bucket is an interval of floats [lo, hi] holding at most one threshold (checked when
+     * the table is built). Its entry c = code(lo) = #{k : m'_k &lt; lo} counts the thresholds below every x of the
+     * bucket; the only other one that x can exceed is m'_c, the next threshold, and it does so iff x &gt; m'_c
+     * (m'_{2^b−1} = +∞). For b ≤ 4 the entry also says whether m'_c lies in the bucket at all; if not, x ≤ hi ≤
+     * m'_c and the comparison is skipped. (NaN is excluded: its patterns share the ∞ buckets.)
      */
     int encodeFinite(float xbar) {
-        if (bucketBase == null) {
+        if (buckets == null) {
             return encode(xbar);
         }
-        int b = Math.min(Math.max((orderKey(xbar) >> bucketShift) - bucketOrigin, 0), bucketBase.length - 1);
-        int c = bucketBase[b] & 0xff;
+        int e = buckets[Float.floatToRawIntBits(xbar) >>> BUCKET_SHIFT];
+        if (bits <= 4 && e >= 0) {
+            return e;
+        }
+        int c = bits <= 4 ? e & 0x7f : e & 0xff;
         return xbar > thresholds[c] ? c + 1 : c;
     }
 
-    /** Whether {@link #encodeFinite} uses the O(1) bucket accelerator. */
-    boolean hasBuckets() {
-        return bucketBase != null;
+    /** The bucket accelerator (shared, never modify), or null. */
+    byte[] buckets() {
+        return buckets;
     }
 
-    byte[] bucketBase() {
-        return bucketBase;
-    }
-
-    int bucketShift() {
-        return bucketShift;
-    }
-
-    int bucketOrigin() {
-        return bucketOrigin;
-    }
-
+    /** thresholds[k] = m_k (even k) or nextDown(m_k) (odd k), thresholds[2^b − 1] = +∞ (shared, never modify). */
     float[] thresholdsArray() {
         return thresholds;
-    }
-
-    /**
-     * The float's bit pattern mapped to an int that orders like the float's value (−0 just below +0):
-     * non-negative patterns stay, negative ones have their magnitude bits flipped.
-     */
-    static int orderKey(float x) {
-        int bits = Float.floatToRawIntBits(x);
-        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     /** Half the widest gap between neighbouring entries, max_k (M(k+1) − M(k))/2, computed exactly. */
