@@ -70,6 +70,7 @@ public final class QuantizedMatrix {
         Objects.requireNonNull(config, "config");
         Checks.shape(rows, cols, mode);
         Checks.arrayLength(src.length, rows, cols, "src");
+        BlockQuantizer q = quantizerFor(config, quantizer);
         if (!config.quantizes(rows, cols)) {
             float[] v = new float[Math.toIntExact(mode.fp32Count(rows, cols))];
             int w = 0;
@@ -85,7 +86,6 @@ public final class QuantizedMatrix {
             }
             return new QuantizedMatrix(rows, cols, mode, config, null, null, null, v);
         }
-        BlockQuantizer q = quantizerFor(config, quantizer);
         byte[] c = new byte[PackedCodes.byteLength(config.bits(), Math.toIntExact(mode.codeCount(rows, cols)))];
         float[] s = new float[config.layout().blockCount(mode, rows, cols)];
         float[] d = mode.keepsDiagonal() ? new float[rows] : null;
@@ -100,6 +100,7 @@ public final class QuantizedMatrix {
         Objects.requireNonNull(config, "config");
         Checks.shape(rows, cols, mode);
         Checks.arrayLength(src.length, rows, cols, "src");
+        BlockQuantizer q = quantizerFor(config, quantizer);
         if (!config.quantizes(rows, cols)) {
             float[] v = new float[Math.toIntExact(mode.fp32Count(rows, cols))];
             int w = 0;
@@ -115,7 +116,6 @@ public final class QuantizedMatrix {
             }
             return new QuantizedMatrix(rows, cols, mode, config, null, null, null, v);
         }
-        BlockQuantizer q = quantizerFor(config, quantizer);
         byte[] c = new byte[PackedCodes.byteLength(config.bits(), Math.toIntExact(mode.codeCount(rows, cols)))];
         float[] s = new float[config.layout().blockCount(mode, rows, cols)];
         float[] d = mode.keepsDiagonal() ? new float[rows] : null;
