@@ -45,7 +45,9 @@ import io.qshampoo.quant.StorageMode;
  *       no Björck: on orthonormal float64 QR output it changes nothing above rounding) for the eigenvector
  *       methods. Caveat: eigenvectors of nearly equal eigenvalues are not individually determined, so their
  *       factor error can be large while the statistic is fine; see the statistic error.</li>
- *   <li>statistic error ‖L̂_t − L_t‖_F / ‖L_t‖_F with L̂_t the statistic the stored state represents.</li>
+ *   <li>statistic error ‖L̂_t − L_t‖_F / ‖L_t‖_F with L̂_t the statistic the stored state represents, and the
+ *       trace ratio tr(L̂_t)/tr(L_t) (above 1: the stored state carries more energy than the EMA, e.g. the
+ *       positive bias E[ΔΔᵀ] that rounding noise Δ of a factor adds to D(C)·D(C)ᵀ).</li>
  * </ul>
  * The shadows "cq-fp64" and "eigen-fp64" are also reported as methods: their root error is the recurrence's own
  * error without quantization (CQ's ε·I shift accumulates; one subspace-iteration step per update lags the EMA).
@@ -153,7 +155,8 @@ public final class FeedbackExperiment {
     }
 
     /** Per-step curves of one method (index t − 1 holds step t). */
-    public record Curves(double[] nre, double[] aeDegrees, double[] factorError, double[] statisticError) {
+    public record Curves(double[] nre, double[] aeDegrees, double[] factorError, double[] statisticError,
+            double[] traceRatio) {
     }
 
     /**
@@ -166,9 +169,11 @@ public final class FeedbackExperiment {
      * @param meanFactorError    time-averaged factor error
      * @param finalFactorError   factor error at step T
      * @param meanStatisticError time-averaged statistic error
+     * @param finalTraceRatio    tr(L̂_T)/tr(L_T): above 1, the represented statistic has more energy than the EMA
      */
     public record Summary(double decay, Method method, double meanNre, double finalNre, double meanAeDegrees,
-            double finalAeDegrees, double meanFactorError, double finalFactorError, double meanStatisticError) {
+            double finalAeDegrees, double meanFactorError, double finalFactorError, double meanStatisticError,
+            double finalTraceRatio) {
     }
 
     /** One decay's run. */
@@ -266,7 +271,8 @@ public final class FeedbackExperiment {
         QuantizationConfig q = new QuantizationConfig(s.mapping(), s.bits(), s.layout(), 0);
         Map<Method, Curves> curves = new EnumMap<>(Method.class);
         for (Method m : s.methods()) {
-            curves.put(m, new Curves(new double[s.steps()], new double[s.steps()], new double[s.steps()], new double[s.steps()]));
+            curves.put(m, new Curves(new double[s.steps()], new double[s.steps()], new double[s.steps()], new double[s.steps()],
+                    new double[s.steps()]));
         }
         DenseKernels k = DenseKernels.reference();
         for (int step = 0; step < s.steps(); step++) {
@@ -296,7 +302,9 @@ public final class FeedbackExperiment {
                 c.nre()[step] = d.nre();
                 c.aeDegrees()[step] = d.aeDegrees();
                 c.factorError()[step] = Dense.relativeError(t.factor(), shadowFactors.get(shadowOf(m)));
-                c.statisticError()[step] = Dense.relativeError(t.statistic(), l);
+                DMatrixRMaj hat = t.statistic();
+                c.statisticError()[step] = Dense.relativeError(hat, l);
+                c.traceRatio()[step] = org.ejml.dense.row.CommonOps_DDRM.trace(hat) / org.ejml.dense.row.CommonOps_DDRM.trace(l);
             }
         }
         List<Summary> summaries = new ArrayList<>();
@@ -304,7 +312,7 @@ public final class FeedbackExperiment {
             Curves c = curves.get(m);
             int last = s.steps() - 1;
             summaries.add(new Summary(alpha, m, mean(c.nre()), c.nre()[last], mean(c.aeDegrees()), c.aeDegrees()[last],
-                    mean(c.factorError()), c.factorError()[last], mean(c.statisticError())));
+                    mean(c.factorError()), c.factorError()[last], mean(c.statisticError()), c.traceRatio()[last]));
         }
         return new DecayRun(alpha, curves, summaries, (System.nanoTime() - t0) / 1e9);
     }

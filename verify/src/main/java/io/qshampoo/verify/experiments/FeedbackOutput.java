@@ -33,7 +33,8 @@ public final class FeedbackOutput {
         sb.append("NRE/AE: root vs the root of the unquantized float64 EMA; factor err: D(stored) vs the same recurrence "
                 + "unquantized;\nstat err: represented statistic vs the EMA. Means are over all T steps. NRE and errors in %.\n\n");
         Report.Table t = new Report.Table(List.of("decay α", "method", "mean NRE", "final NRE", "mean AE °", "final AE °",
-                "mean factor err", "final factor err", "mean stat err"), false, false, true, true, true, true, true, true, true);
+                "mean factor err", "final factor err", "mean stat err", "final tr(L̂)/tr(L)"), false, false, true, true, true, true,
+                true, true, true, true);
         boolean first = true;
         for (DecayRun r : runs) {
             if (!first) {
@@ -43,7 +44,8 @@ public final class FeedbackOutput {
             for (Summary m : r.summaries()) {
                 t.add(List.of(Spectrum.shortNumber(m.decay()), m.method().id(), pct(m.meanNre()), pct(m.finalNre()),
                         Report.fmt("%.3f", m.meanAeDegrees()), Report.fmt("%.3f", m.finalAeDegrees()),
-                        pct(m.meanFactorError()), pct(m.finalFactorError()), pct(m.meanStatisticError())));
+                        pct(m.meanFactorError()), pct(m.finalFactorError()), pct(m.meanStatisticError()),
+                        Report.fmt("%.4f", m.finalTraceRatio())));
             }
         }
         sb.append(t.render());
@@ -97,6 +99,7 @@ public final class FeedbackOutput {
                 o.put("mean_factor_error", m.meanFactorError());
                 o.put("final_factor_error", m.finalFactorError());
                 o.put("mean_statistic_error", m.meanStatisticError());
+                o.put("final_trace_ratio", m.finalTraceRatio());
                 out.add(o);
             }
         }
@@ -117,6 +120,7 @@ public final class FeedbackOutput {
                     o.put("ae_deg", c.aeDegrees()[t]);
                     o.put("factor_error", c.factorError()[t]);
                     o.put("statistic_error", c.statisticError()[t]);
+                    o.put("trace_ratio", c.traceRatio()[t]);
                     out.add(o);
                 }
             });

@@ -144,6 +144,7 @@ class FeedbackExperimentTest {
             assertEquals(0.0, c.aeDegrees()[t], 0.0);
             assertEquals(0.0, c.factorError()[t], 0.0);
             assertEquals(0.0, c.statisticError()[t], 0.0);
+            assertEquals(1.0, c.traceRatio()[t], 0.0);
         }
     }
 
