@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 "  codes  packed codes + scales (+ diagonal) of a block-quantized matrix",
                 "  root   an inverse p-th root of a matrix (or of C·Cᵀ for a Cholesky factor C)",
                 "  trace  optimizer states over a sequence of gradients, from a JSON manifest (docs/oracle.md)"},
-        subcommands = {CheckCodesCommand.class, CheckRootCommand.class})
+        subcommands = {CheckCodesCommand.class, CheckRootCommand.class, CheckTraceCommand.class})
 final class CheckCommand implements Runnable {
 
     @CommandLine.Spec

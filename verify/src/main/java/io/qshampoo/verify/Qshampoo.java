@@ -19,7 +19,7 @@ public final class Qshampoo implements Runnable {
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Qshampoo());
-        cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException ? 2 : 1);
+        cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException ? 2 : 1);
         return cl.execute(args);
     }
 
