@@ -10,8 +10,11 @@ byte for byte. Two groups:
              nearest table entry by fp32 midpoints, an exact tie going to the even index; 4-bit codes packed two
              per byte, lower column in the low nibble) — so `check codes` is tested against code that does not
              share a line with qshampoo's quantizer;
-           * fp32 inverse 4th roots from numpy's float32 eigh, for `check root`.
+           * fp32 inverse 4th roots from numpy's float32 eigh, for `check root`;
+           * two traces of an independent NumPy Shampoo computed entirely in float32 (trace_fp32: 32-bit Shampoo;
+             trace_vq: vanilla 4-bit quantization of L, R and their roots, Li et al. Eqs. 5-6), for `check trace`.
 """
+import json
 import os
 
 import numpy as np
@@ -23,7 +26,9 @@ f32 = np.float32
 
 
 def save(directory, name, arr):
-    np.save(os.path.join(directory, name), arr)
+    path = os.path.join(directory, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    np.save(path, arr)
 
 
 # ----------------------------------------------------------------------------------------------- npy group
@@ -186,9 +191,90 @@ def root_fixtures(rng):
     save(d, "c.root4.fp32.npy", fp32_root((c @ c.T).astype(np.float32)))
 
 
+# ----------------------------------------------------------------------------------------------- traces
+def dequantize(codes, scales, diag, n, mapping, bits, b):
+    tab = table(mapping, bits)
+    c = np.array([(codes[k // 2] >> (4 * (k % 2))) & 15 for k in range(n * n)]).reshape(n, n) if bits == 4 else None
+    x = (tab[c] * scales[blocks(n, n, b, "rows")]).astype(np.float32)
+    np.fill_diagonal(x, diag)
+    return x
+
+
+def eigen_root(stat, eps):
+    """(L + ε·λmax·I)^(-1/4) of the symmetric part, in float32."""
+    stat = ((stat + stat.T) * f32(0.5)).astype(np.float32)
+    w, v = np.linalg.eigh(stat)
+    r = f32(eps) * w.max()
+    return ((v * ((w + r) ** f32(-0.25))) @ v.T).astype(np.float32)
+
+
+def shampoo_trace(name, quantized, rng, steps=6, t1=1, t2=3, dump=(3, 6)):
+    """One 8 × 6 parameter, SGD grafting, SGD with momentum; all arithmetic float32 (numpy/LAPACK)."""
+    d = os.path.join(ORACLE, name)
+    beta, eps, lr, mu, bits, b = f32(0.95), 1e-6, f32(0.1), f32(0.9), 4, 32
+    shape = (8, 6)
+    w = np.zeros(shape, dtype=np.float32)
+    buf = np.zeros(shape, dtype=np.float32)
+
+    def store(x):  # what the state keeps: fp32 or DiagReal-quantized, and what it loads back
+        if not quantized:
+            return x.astype(np.float32), None
+        codes, scales, diag = quantize(x, "linear-2", bits, b, "rows", True)
+        return dequantize(codes, scales, diag, x.shape[0], "linear-2", bits, b), (codes, scales, diag)
+
+    side = {}
+    for s, n in (("left", 8), ("right", 6)):
+        stat, srec = store(f32(eps) * np.eye(n, dtype=np.float32))
+        root, rrec = store(np.eye(n, dtype=np.float32))
+        side[s] = dict(L=stat, Lrec=srec, root=root, rootrec=rrec)
+    manifest = {
+        "format": "qshampoo-trace/1", "variant": "vq" if quantized else "fp32",
+        "config": {"beta": 0.95, "epsilon": eps, "t1": t1, "t2": t2, "bits": bits, "mapping": "linear-2",
+                   "block": b, "layout": "rows", "minQuantizedElements": 0, "rootMethod": "eigen", "grafting": "sgd"},
+        "optimizer": {"name": "sgd", "lr": 0.1, "momentum": 0.9},
+        "parameter": {"name": "w", "shape": list(shape)},
+        "precision": "fp32", "gradients": [], "states": {}, "records": {}}
+    for k in range(1, steps + 1):
+        g = rng.standard_normal(shape).astype(np.float32)
+        save(d, "g%d.npy" % k, g)
+        manifest["gradients"].append("g%d.npy" % k)
+        for s, gram in (("left", g @ g.T), ("right", g.T @ g)):
+            st = side[s]
+            if k % t1 == 0:
+                prev = ((st["L"] + st["L"].T) * f32(0.5)).astype(np.float32) if quantized else st["L"]
+                st["L"], st["Lrec"] = store((beta * prev + (f32(1) - beta) * gram).astype(np.float32))
+            if k % t2 == 0:
+                st["root"], st["rootrec"] = store(eigen_root(st["L"], eps))
+        p = (side["left"]["root"] @ g @ side["right"]["root"]).astype(np.float32)
+        p = (p * (np.linalg.norm(g) / np.linalg.norm(p))).astype(np.float32)
+        buf = (mu * buf + p).astype(np.float32)
+        w = (w - lr * buf).astype(np.float32)
+        if k in dump:
+            states, records = {}, {}
+            for s in ("left", "right"):
+                for key in ("L", "root"):
+                    ref = "s%d/%s_%s.npy" % (k, s, key)
+                    save(d, ref, side[s][key])
+                    states["w#0.%s.%s" % (s, key)] = ref
+                    if quantized:
+                        for part, arr in zip(("codes", "scales", "diagonal"), side[s][key + "rec"]):
+                            ref = "r%d/%s_%s_%s.npy" % (k, s, key, part)
+                            save(d, ref, arr)
+                            records["w#0.%s.%s.%s" % (s, key, part)] = ref
+            save(d, "s%d/w.npy" % k, w)
+            states["w"] = "s%d/w.npy" % k
+            manifest["states"][str(k)] = states
+            if records:
+                manifest["records"][str(k)] = records
+    with open(os.path.join(d, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+
+
 if __name__ == "__main__":
     os.makedirs(ORACLE, exist_ok=True)
     npy_fixtures()
     rng = np.random.default_rng(20250507)
     quant_fixtures(rng)
     root_fixtures(rng)
+    shampoo_trace("trace_fp32", False, np.random.default_rng(1))
+    shampoo_trace("trace_vq", True, np.random.default_rng(2))

@@ -54,6 +54,44 @@ class CheckTraceTest {
         return new ObjectMapper().readTree(f.toFile());
     }
 
+    /** A copy of a committed trace fixture directory, so a test may edit its manifest. */
+    private Path copyOf(String fixture) throws Exception {
+        Path from = io.qshampoo.verify.npy.Fixtures.oracle(fixture + "/manifest.json").getParent();
+        Path to = dir.resolve(fixture);
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        return to.resolve("manifest.json");
+    }
+
+    @Test
+    void independentNumpyFp32ShampooAgrees() throws Exception {
+        // make_fixtures.py runs 32-bit Shampoo and 4-bit VQ Shampoo entirely in float32 (numpy, LAPACK ssyevd):
+        // every state within the derived fp32 tolerance, and every code identical.
+        for (String f : new String[] {"trace_fp32", "trace_vq"}) {
+            Path m = io.qshampoo.verify.npy.Fixtures.oracle(f + "/manifest.json");
+            Cli.Result r = Cli.run("check", "trace", m.toString());
+            assertEquals(0, r.exitCode(), r.toString());
+        }
+    }
+
+    @Test
+    void aWrongHyperparameterDivergesAtTheFirstDumpedStep() throws Exception {
+        // The numpy side used β = 0.95; replaying with β = 0.9 moves L by about 5% (far beyond 1e-5).
+        Path m = copyOf("trace_vq");
+        Files.writeString(m, Files.readString(m).replace("\"beta\": 0.95", "\"beta\": 0.9"));
+        Cli.Result r = Cli.run("check", "trace", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("DIVERGED first at step 3, w#0.left.L:"), r.out());
+    }
+
     @Test
     void everyVariantAgreesWithItsOwnTrace() throws Exception {
         for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "sketchy"}) {

@@ -36,10 +36,14 @@ public record StateComparison(int step, String key, String kind, String file, Do
         return switch (kind) {
             case "codes" -> differ + "/" + compared + " codes differ (" + beyondOneStep + " by more than one step)";
             case "exact" -> differ == 0 ? "equal" : differ + "/" + compared + " values differ";
-            case "vector" -> String.format("NRE %.3g (%d/%d bit-identical)", nre, compared - differ, compared);
-            default -> String.format("NRE %.3g  AE %s", nre,
-                    aeDegrees == null || aeDegrees.isNaN() ? "n/a" : String.format("%.3g°", aeDegrees));
+            case "vector" -> "NRE " + number(nre) + " (" + (compared - differ) + "/" + compared + " bit-identical)";
+            default -> "NRE " + number(nre) + "  AE "
+                    + (aeDegrees == null || aeDegrees.isNaN() ? "n/a" : number(aeDegrees) + "°");
         };
+    }
+
+    private static String number(double v) {
+        return v == 0 ? "0" : String.format("%.3g", v);
     }
 
     /** The tolerance in words. */
