@@ -107,6 +107,25 @@ class CheckCodesTest {
     }
 
     @Test
+    void aTamperedKeptDiagonalIsFound() throws Exception {
+        float[] d = NpyReader.read(Fixtures.oracle("s.dynamic.4.rows32.diag.npy")).float32Data();
+        d[17] = -d[17];
+        Path f = dir.resolve("d.npy");
+        NpyWriter.write(f, NpyArray.ofFloat32(d, d.length));
+        Path json = dir.resolve("r.json");
+        Cli.Result r = Cli.run("check", "codes", "--map", "dynamic", "--bits", "4", "--block", "32", "--diag-real",
+                "--input", Fixtures.oracle("s.npy").toString(),
+                "--codes", Fixtures.oracle("s.dynamic.4.rows32.codes.npy").toString(),
+                "--scales", Fixtures.oracle("s.dynamic.4.rows32.scales.npy").toString(),
+                "--diag", f.toString(), "--json", json.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        JsonNode m = json(json).get("diagonal").get("mismatches");
+        assertEquals(1, m.size());
+        assertEquals(17, m.get(0).get("index").asInt());
+        assertEquals(0, json(json).get("codes").get("differ").asInt());
+    }
+
+    @Test
     void aTieBrokenTheOtherWayIsATieRuleDifference() throws Exception {
         // make_fixtures.py put x[0, 1 + k] at the fp32 midpoint m_k (block absmax 1, so x̄ = x): the contract picks
         // the even code of k, k + 1. Code 2 (x[0, 2] = m_1) becomes 1: the odd neighbour, a tie-rule difference.

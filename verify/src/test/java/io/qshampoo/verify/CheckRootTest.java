@@ -62,6 +62,21 @@ class CheckRootTest {
     }
 
     @Test
+    void aNonFiniteRootIsADisagreementNotBadInput() throws Exception {
+        float[] x = NpyReader.read(Path.of(X)).float32Data();
+        x[7] = Float.NaN;
+        Path t = dir.resolve("nan.npy");
+        NpyWriter.write(t, NpyArray.ofFloat32(x, 24, 24));
+        Path json = dir.resolve("r.json");
+        Cli.Result r = Cli.run("check", "root", "--matrix", A, "--root", t.toString(), "--json", json.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals("Infinity", j.get("nre").asText());
+        assertEquals(0, j.get("largestDeviations").get(0).get("row").asInt());
+        assertEquals(7, j.get("largestDeviations").get(0).get("col").asInt());
+    }
+
+    @Test
     void anFp32RootIsNotAnFp64One() {
         // Claimed fp64, the tolerance is 4·24·250·2^-52 + 2^-24 (the file is float32) ≈ 6.0e-8, below the
         // numpy fp32 root's NRE (≈ 1e-7).

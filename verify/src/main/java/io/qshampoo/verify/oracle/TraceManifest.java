@@ -339,16 +339,6 @@ public record TraceManifest(String format, String variant, Config config, Optimi
     }
 
     @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
-    @Override
     public String toString() {
         return "TraceManifest[" + variant + ", " + parameter.name() + Arrays.toString(parameter.shape()) + ", "
                 + steps() + " steps]";
