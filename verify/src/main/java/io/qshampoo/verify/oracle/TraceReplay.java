@@ -270,11 +270,14 @@ public final class TraceReplay {
             double fraction = norm == 0 ? 1 : Math.sqrt(moved) / norm;
             double roots = 0;
             int d = 1;
+            java.util.Set<Integer> blocks = new java.util.TreeSet<>();
             for (String s : ours.keySet()) {
                 FactorKey f = FactorKey.parse(s);
-                if (f != null && f.parameter().equals(key) && "left".equals(f.side()) && "root".equals(f.state())) {
+                if (f != null && f.parameter().equals(key) && blocks.add(f.block())) {
+                    // Every variant's direction goes through both sides' (explicit or factored) inverse roots.
+                    FactorKey left = new FactorKey(f.parameter(), f.block(), "left", "root", "");
                     FactorKey right = new FactorKey(f.parameter(), f.block(), "right", "root", "");
-                    roots = Math.max(roots, tolerance(f, "root").nre() + tolerance(right, "root").nre());
+                    roots = Math.max(roots, tolerance(left, "root").nre() + tolerance(right, "root").nre());
                     d = Math.max(d, blockSize(f));
                 }
             }
