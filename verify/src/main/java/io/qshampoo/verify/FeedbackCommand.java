@@ -51,7 +51,7 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--epsilon", description = "ε: root ridge ε·λmax, Cholesky shift ε·I, initial states (default ${DEFAULT-VALUE}).")
     double epsilon = 1e-6;
 
-    @Option(names = "--mapping", description = "linear-2, dynamic or linear (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--mapping", "--map"}, description = "linear-2, dynamic or linear (default ${DEFAULT-VALUE}).")
     String mapping = "linear-2";
 
     @Option(names = "--bits", description = "3, 4 or 8 (default ${DEFAULT-VALUE}).")
@@ -87,6 +87,14 @@ final class FeedbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException e) {
+            return CommandSupport.badInput("feedback", e);
+        }
+    }
+
+    private int execute() throws Exception {
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
             ms.addAll(Method.defaults());

@@ -49,7 +49,7 @@ final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--bits", description = "Bits of quantized states: 3, 4 or 8 (default ${DEFAULT-VALUE}).")
     int bits = 4;
 
-    @Option(names = "--mapping", description = "Code table (sizes do not depend on it) (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--mapping", "--map"}, description = "Code table (sizes do not depend on it) (default ${DEFAULT-VALUE}).")
     String mapping = "linear-2";
 
     @Option(names = "--block", description = "Block size B (default ${DEFAULT-VALUE}).")
@@ -81,6 +81,14 @@ final class MemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException e) {
+            return CommandSupport.badInput("memory", e);
+        }
+    }
+
+    private int execute() throws Exception {
         List<Variant> vs = new ArrayList<>();
         if (variants == null) {
             vs.addAll(List.of(Variant.values()));

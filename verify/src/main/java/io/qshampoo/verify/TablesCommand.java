@@ -39,7 +39,7 @@ final class TablesCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the Haar-random eigenvectors (default ${DEFAULT-VALUE}).")
     long seed = 0;
 
-    @Option(names = "--mappings", split = ",", description = "Mappings: linear-2, dynamic, linear (default all).")
+    @Option(names = {"--mappings", "--map"}, split = ",", description = "Mappings: linear-2, dynamic, linear (default all).")
     List<String> mappings = List.of("linear-2", "dynamic", "linear");
 
     @Option(names = "--bits", split = ",", description = "Bit widths from 3, 4, 8 (default ${DEFAULT-VALUE}).")
@@ -73,6 +73,14 @@ final class TablesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } catch (IllegalArgumentException e) {
+            return CommandSupport.badInput("tables", e);
+        }
+    }
+
+    private int execute() throws Exception {
         List<Mapping> ms = new ArrayList<>();
         for (String m : mappings) {
             ms.add(Mapping.fromId(m.trim()));
