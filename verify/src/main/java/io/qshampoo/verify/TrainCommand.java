@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  qshampoo train --dataset digits",
                 "  qshampoo train --optimizers adamw,fp32,cq+ef --epochs 3",
-                "  qshampoo train --dataset digits --lr sgdm=0.1,shampoo=0.1 --seed 7 --out /tmp/run",
+                "  qshampoo train --dataset digits --lr sgdm=0.1,shampoo=0.1 --seed 7",
+                "  qshampoo train --dataset digits --shampoo-base adamw --out /tmp/digits-adamw",
                 "", "Exit codes: 0 done, 1 an optimizer failed with an error, 2 bad options or data."})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -133,10 +134,26 @@ public final class TrainCommand implements Callable<Integer> {
         return dataset.equals("digits") ? new Defaults(20, 32, 64, 5, 25, 16) : new Defaults(5, 128, 256, 10, 50, 256);
     }
 
+    /** Everything the options determine, validated. */
+    private record Plan(List<String> ids, Trainer.Config config, Optimizers.Settings settings, Map<String, Double> rates,
+            TrainListener listener) {
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        PrintWriter stdout = spec.commandLine().getOut();
+        Plan plan;
+        try {
+            plan = plan();
+        } catch (IllegalArgumentException e) {
+            err.println("qshampoo train: " + e.getMessage() + " (see qshampoo train --help)");
+            err.flush();
+            return 2;
+        }
+        return run(plan);
+    }
+
+    private Plan plan() {
         if (!dataset.equals("fashion-mnist") && !dataset.equals("digits")) {
             throw new IllegalArgumentException("--dataset is '" + dataset + "'; expected fashion-mnist or digits");
         }
@@ -173,14 +190,22 @@ public final class TrainCommand implements Callable<Integer> {
             case "none" -> TrainListener.NONE;
             default -> throw new IllegalArgumentException("--progress is '" + progress + "'; expected auto, bar, plain or none");
         };
+        return new Plan(List.copyOf(ids), config, settings, rates, listener);
+    }
+
+    private int run(Plan plan) {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        Trainer.Config config = plan.config();
+        Optimizers.Settings settings = plan.settings();
 
         Dataset ds;
         try {
             ds = Datasets.load(dataset, data).limit(trainLimit, testLimit);
         } catch (NoSuchFileException e) {
-            err.println("qshampoo train: " + e.getMessage()
-                    + (dataset.equals("fashion-mnist") ? "\n(Fashion-MNIST: install the Debian package dataset-fashion-mnist, "
-                    + "or pass --data DIR; --dataset digits needs no download.)" : ""));
+            String hint = dataset.equals("fashion-mnist") && !String.valueOf(e.getMessage()).contains("dataset-fashion-mnist")
+                    ? " (Fashion-MNIST: install the Debian package dataset-fashion-mnist, or pass --data DIR)" : "";
+            err.println("qshampoo train: " + e.getMessage() + hint);
             err.flush();
             return 2;
         } catch (IOException e) {
@@ -194,7 +219,7 @@ public final class TrainCommand implements Callable<Integer> {
                 sizes(trainer.layerSizes()), config.epochs(), config.batch(), seed, settings.shampooBase(), settings.t1(),
                 settings.t2());
         err.flush();
-        List<TrainResult> results = trainer.run(ids, rates, settings, listener);
+        List<TrainResult> results = trainer.run(plan.ids(), plan.rates(), settings, plan.listener());
         long parameters = 0;
         int[] sizes = trainer.layerSizes();
         for (int l = 0; l + 1 < sizes.length; l++) {

@@ -252,7 +252,7 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
     }
 
     private static String f4(double x) {
-        return String.format(Locale.ROOT, "%.4f", x);
+        return String.format(Locale.ROOT, Math.abs(x) < 1e5 ? "%.4f" : "%.3e", x);
     }
 
     private static String num(double x) {
