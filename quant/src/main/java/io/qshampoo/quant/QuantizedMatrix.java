@@ -70,6 +70,7 @@ public final class QuantizedMatrix {
         Objects.requireNonNull(config, "config");
         Checks.shape(rows, cols, mode);
         Checks.arrayLength(src.length, rows, cols, "src");
+        BlockQuantizer q = quantizerFor(config, quantizer);
         if (!config.quantizes(rows, cols)) {
             float[] v = new float[Math.toIntExact(mode.fp32Count(rows, cols))];
             int w = 0;
@@ -85,7 +86,6 @@ public final class QuantizedMatrix {
             }
             return new QuantizedMatrix(rows, cols, mode, config, null, null, null, v);
         }
-        BlockQuantizer q = quantizerFor(config, quantizer);
         byte[] c = new byte[PackedCodes.byteLength(config.bits(), Math.toIntExact(mode.codeCount(rows, cols)))];
         float[] s = new float[config.layout().blockCount(mode, rows, cols)];
         float[] d = mode.keepsDiagonal() ? new float[rows] : null;
@@ -100,6 +100,7 @@ public final class QuantizedMatrix {
         Objects.requireNonNull(config, "config");
         Checks.shape(rows, cols, mode);
         Checks.arrayLength(src.length, rows, cols, "src");
+        BlockQuantizer q = quantizerFor(config, quantizer);
         if (!config.quantizes(rows, cols)) {
             float[] v = new float[Math.toIntExact(mode.fp32Count(rows, cols))];
             int w = 0;
@@ -115,7 +116,6 @@ public final class QuantizedMatrix {
             }
             return new QuantizedMatrix(rows, cols, mode, config, null, null, null, v);
         }
-        BlockQuantizer q = quantizerFor(config, quantizer);
         byte[] c = new byte[PackedCodes.byteLength(config.bits(), Math.toIntExact(mode.codeCount(rows, cols)))];
         float[] s = new float[config.layout().blockCount(mode, rows, cols)];
         float[] d = mode.keepsDiagonal() ? new float[rows] : null;
@@ -163,23 +163,36 @@ public final class QuantizedMatrix {
      * Cost: O(rows·cols), no allocation beyond O(1) when single-threaded.
      */
     public void dequantizeInto(float[] dst) {
+        dequantizeInto(dst, null);
+    }
+
+    /** As {@link #dequantizeInto(float[])}, each fp32 value widened exactly; e.g. pass {@code DMatrixRMaj.data}. */
+    public void dequantizeInto(double[] dst) {
+        dequantizeInto(dst, null);
+    }
+
+    /**
+     * As {@link #dequantizeInto(float[])}, decoded by {@code quantizer} (e.g. a parallel or GPU one; null means
+     * {@code config.quantizer()}); the result is the same.
+     */
+    public void dequantizeInto(float[] dst, BlockQuantizer quantizer) {
         Objects.requireNonNull(dst, "dst");
         Checks.arrayLength(dst.length, rows, cols, "dst");
         if (fp32 != null) {
             expandFp32(dst, null);
         } else {
-            config.quantizer().dequantize(codes, scales, diagonal, rows, cols, mode, dst);
+            quantizerFor(config, quantizer).dequantize(codes, scales, diagonal, rows, cols, mode, dst);
         }
     }
 
-    /** As {@link #dequantizeInto(float[])}, each fp32 value widened exactly; e.g. pass {@code DMatrixRMaj.data}. */
-    public void dequantizeInto(double[] dst) {
+    /** As {@link #dequantizeInto(double[])}, decoded by {@code quantizer} (null: {@code config.quantizer()}). */
+    public void dequantizeInto(double[] dst, BlockQuantizer quantizer) {
         Objects.requireNonNull(dst, "dst");
         Checks.arrayLength(dst.length, rows, cols, "dst");
         if (fp32 != null) {
             expandFp32(null, dst);
         } else {
-            config.quantizer().dequantize(codes, scales, diagonal, rows, cols, mode, dst);
+            quantizerFor(config, quantizer).dequantize(codes, scales, diagonal, rows, cols, mode, dst);
         }
     }
 

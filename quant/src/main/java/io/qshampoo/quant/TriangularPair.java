@@ -6,7 +6,8 @@ import java.util.Objects;
  * One n × n code matrix holding two strictly-lower-triangular quantized matrices (Li et al. Fig. 2, §4.3):
  * the Cholesky factor C in the strictly lower triangle and the error-feedback state E, transposed, in the
  * strictly upper triangle. Because C's diagonal is kept in fp32 and E's diagonal is 0 (Li §4.3: quantization
- * excludes the diagonal, so E is strictly lower), the pair costs no more than one DIAG_REAL n × n matrix.
+ * excludes the diagonal, so E is strictly lower), the pair costs what one DIAG_REAL n × n matrix costs, up to
+ * the scale count (exactly: see Size).
  *
  * <h2>Layout</h2>
  * <ul>

@@ -261,5 +261,10 @@ class QuantizedMatrixTest {
             assertEquals(viaFloat[k], viaDouble[k], 0.0);
         }
         assertEquals(42.0, viaDouble[2500]);
+        float[] viaParallel = new float[2500];
+        a.dequantizeInto(viaParallel, CpuBlockQuantizer.parallel(ALWAYS.table(), ALWAYS.layout()));
+        assertArrayEquals(viaFloat, viaParallel);
+        assertThrows(IllegalArgumentException.class,
+                () -> a.dequantizeInto(viaParallel, CpuBlockQuantizer.sequential(ALWAYS.table(), BlockLayout.tiles(64))));
     }
 }
