@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Random;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.shampoo.DenseTensor;
 
 /**
@@ -17,7 +17,8 @@ import io.qshampoo.shampoo.DenseTensor;
  * <p>Parameters are stored in float32 (as a GPU framework stores them) as {@code fc<l>.weight} of shape
  * [fan_in, fan_out] — so a batch's forward product is X·W without a transpose, and Shampoo's left
  * factor is fan_in × fan_in, its right factor fan_out × fan_out — and {@code fc<l>.bias} of shape
- * [fan_out]. Compute is float64 on EJML: each step copies the weights to float64 once and evaluates
+ * [fan_out]. Compute is float64 on EJML, the three matrix products of a layer through {@link DenseKernels}
+ * (default: the EJML reference, {@code CommonOps_DDRM}): each step copies the weights to float64 once and evaluates
  * <pre>
  *   Z_l = A_{l−1}·W_l + 1·b_lᵀ,   A_l = max(Z_l, 0)   (hidden layers),   logits = Z_L
  *   loss = (1/B)·Σ_i [logsumexp(logits_i) − logits_{i, y_i}]
@@ -36,13 +37,15 @@ import io.qshampoo.shampoo.DenseTensor;
 public final class Mlp {
 
     private final int[] sizes;
+    private final DenseKernels kernels;
     private final DenseTensor[] weights;
     private final DenseTensor[] biases;
     private final DMatrixRMaj[] weights64;
     private final double[][] biases64;
     private final Map<String, DenseTensor> parameters;
 
-    private Mlp(int[] sizes, long seed) {
+    private Mlp(int[] sizes, long seed, DenseKernels kernels) {
+        this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
         if (sizes.length < 2) {
             throw new IllegalArgumentException("an MLP needs at least an input and an output size; got " + sizes.length + " sizes");
         }
@@ -87,7 +90,12 @@ public final class Mlp {
 
     /** A freshly initialised network with these layer sizes (input first, classes last). */
     public static Mlp initialized(int[] sizes, long seed) {
-        return new Mlp(sizes, seed);
+        return new Mlp(sizes, seed, DenseKernels.reference());
+    }
+
+    /** The same, with another matrix-product backend. */
+    public static Mlp initialized(int[] sizes, long seed, DenseKernels kernels) {
+        return new Mlp(sizes, seed, kernels);
     }
 
     static String weightName(int layer) {
@@ -200,7 +208,8 @@ public final class Mlp {
         for (int l = 0; l < layers; l++) {
             DMatrixRMaj a = ws.act[l];
             DMatrixRMaj z = ws.act[l + 1];
-            CommonOps_DDRM.mult(a, weights64[l], z);
+            z.reshape(a.numRows, weights64[l].numCols);
+            kernels.mult(a, weights64[l], z);
             double[] bias = biases64[l];
             int out = sizes[l + 1];
             double[] zd = z.data;
@@ -255,7 +264,7 @@ public final class Mlp {
         int b = ws.count;
         for (int l = weights.length - 1; l >= 0; l--) {
             DMatrixRMaj dz = ws.delta[l + 1];
-            CommonOps_DDRM.multTransA(ws.act[l], dz, ws.gradW[l]);
+            kernels.multTransA(ws.act[l], dz, ws.gradW[l]);
             int out = sizes[l + 1];
             double[] gb = ws.gradB[l];
             java.util.Arrays.fill(gb, 0);
@@ -267,7 +276,7 @@ public final class Mlp {
             }
             if (l > 0) {
                 DMatrixRMaj da = ws.delta[l];
-                CommonOps_DDRM.multTransB(dz, weights64[l], da);
+                kernels.multTransB(dz, weights64[l], da);
                 double[] a = ws.act[l].data;
                 int n = b * sizes[l];
                 for (int k = 0; k < n; k++) {
