@@ -182,6 +182,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
             throw new IllegalArgumentException("--weight-decay is " + weightDecay + "; expected a finite value >= 0");
         }
+        if (trainLimit < 0 || testLimit < 0) {
+            throw new IllegalArgumentException("--train-limit is " + trainLimit + " and --test-limit " + testLimit
+                    + "; expected values >= 0 (0: no limit)");
+        }
         Map<String, Double> rates = learningRates(ids, settings);
         TrainListener listener = switch (progress) {
             case "auto" -> ProgressBar.onStderr();

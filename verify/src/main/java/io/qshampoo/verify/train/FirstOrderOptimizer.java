@@ -44,7 +44,8 @@ public final class FirstOrderOptimizer implements TrainOptimizer {
             throw new IllegalArgumentException("gradients are given for " + gradients.keySet() + "; expected one per parameter");
         }
         long k = step + 1;
-        for (Slot s : slots) {
+        for (int i = 0; i < slots.size(); i++) { // indexed loops: a step allocates nothing, not even an iterator
+            Slot s = slots.get(i);
             DenseTensor g = gradients.get(s.name());
             if (g == null || g.size() != s.param().size()) {
                 throw new IllegalArgumentException("gradient of '" + s.name() + "' is "
@@ -52,16 +53,17 @@ public final class FirstOrderOptimizer implements TrainOptimizer {
                         + s.param().shapeString());
             }
             double[] d = s.direction();
-            for (int i = 0; i < d.length; i++) {
-                double v = g.get(i);
+            for (int j = 0; j < d.length; j++) {
+                double v = g.get(j);
                 if (!Double.isFinite(v)) {
                     throw new IllegalArgumentException("gradient of '" + s.name() + "' at step " + k + " has " + v
-                            + " at index " + g.indexString(i) + "; expected finite values");
+                            + " at index " + g.indexString(j) + "; expected finite values");
                 }
-                d[i] = v;
+                d[j] = v;
             }
         }
-        for (Slot s : slots) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
             s.update().apply(s.param(), s.direction(), k, learningRate);
         }
         step = k;

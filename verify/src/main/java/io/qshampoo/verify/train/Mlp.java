@@ -297,6 +297,8 @@ public final class Mlp {
         final double[][] gradB;
         final int[] labels;
         final Map<String, DenseTensor> gradients;
+        private final float[][] gradW32;
+        private final float[][] gradB32;
         int count;
         int correct;
 
@@ -314,12 +316,18 @@ public final class Mlp {
             }
             gradW = new DMatrixRMaj[layers];
             gradB = new double[layers][];
+            gradW32 = new float[layers][];
+            gradB32 = new float[layers][];
             Map<String, DenseTensor> g = new LinkedHashMap<>();
             for (int l = 0; l < layers; l++) {
                 gradW[l] = new DMatrixRMaj(sizes[l], sizes[l + 1]);
                 gradB[l] = new double[sizes[l + 1]];
-                g.put(weightName(l), DenseTensor.float32(sizes[l], sizes[l + 1]));
-                g.put(biasName(l), DenseTensor.float32(sizes[l + 1]));
+                DenseTensor gw = DenseTensor.float32(sizes[l], sizes[l + 1]);
+                DenseTensor gb = DenseTensor.float32(sizes[l + 1]);
+                gradW32[l] = gw.float32Data();
+                gradB32[l] = gb.float32Data();
+                g.put(weightName(l), gw);
+                g.put(biasName(l), gb);
             }
             labels = new int[capacity];
             gradients = Collections.unmodifiableMap(g);
@@ -356,12 +364,12 @@ public final class Mlp {
 
         void exportGradients() {
             for (int l = 0; l < gradW.length; l++) {
-                float[] gw = gradients.get(weightName(l)).float32Data();
+                float[] gw = gradW32[l];
                 double[] src = gradW[l].data;
                 for (int k = 0; k < gw.length; k++) {
                     gw[k] = (float) src[k];
                 }
-                float[] gb = gradients.get(biasName(l)).float32Data();
+                float[] gb = gradB32[l];
                 for (int k = 0; k < gb.length; k++) {
                     gb[k] = (float) gradB[l][k];
                 }

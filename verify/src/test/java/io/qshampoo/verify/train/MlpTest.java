@@ -119,6 +119,51 @@ class MlpTest {
         return min;
     }
 
+    /**
+     * A training step allocates nothing once warm: the MLP's forward and backward passes and the
+     * first-order optimizer work in preallocated buffers (the thread's allocation counter, HotSpot's
+     * {@code com.sun.management.ThreadMXBean}, must not move over 20 steps; a few hundred bytes of slack
+     * cover a JIT deoptimisation's bookkeeping, while one batch's buffers would be ≥ 10 KB).
+     */
+    @Test
+    void aWarmTrainingStepAllocatesNothing() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean
+                && ((com.sun.management.ThreadMXBean) bean).isThreadAllocatedMemorySupported(),
+                "this JVM does not report per-thread allocation");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
+        int[] sizes = {20, 16, 10};
+        Mlp mlp = Mlp.initialized(sizes, 1);
+        int n = 64;
+        float[] x = new float[n * 20];
+        int[] y = new int[n];
+        Random r = new Random(2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat();
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(10);
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Mlp.Workspace ws = mlp.workspace(16);
+        TrainOptimizer opt = new FirstOrderOptimizer(new io.qshampoo.shampoo.AdamW(), 1e-3, mlp.parameters());
+        for (int s = 0; s < 2000; s++) { // warm up: let the JIT compile the loops
+            mlp.lossAndGradients(x, y, order, (s % 4) * 16, 16, ws);
+            opt.step(ws.gradients());
+        }
+        long id = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(id);
+        for (int s = 0; s < 20; s++) {
+            mlp.lossAndGradients(x, y, order, (s % 4) * 16, s % 4 == 3 ? 11 : 16, ws); // a short batch too
+            opt.step(ws.gradients());
+        }
+        long allocated = mx.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 512, allocated + " bytes allocated by 20 warm steps");
+    }
+
     @Test
     void initialisationIsSeededHeNormalAndGlorotUniform() {
         Mlp a = Mlp.initialized(new int[] {400, 300, 10}, 3);
