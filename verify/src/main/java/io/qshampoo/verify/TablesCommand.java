@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 final class TablesCommand implements Callable<Integer> {
 
     @Option(names = "--n", description = "Matrix order (default ${DEFAULT-VALUE}, the papers' block size; "
-            + "about 1 min per mapping×bits at 1200 on one core — use e.g. --n 256 for a quick look).")
+            + "about a minute per mapping×bits at 1200, so the full default takes several minutes on 2 cores — use e.g. "
+            + "--n 256 for a quick look, seconds).")
     int n = 1200;
 
     @Option(names = "--spectrum", description = "Eigenvalues as value:count pairs; counts not adding up to n are "

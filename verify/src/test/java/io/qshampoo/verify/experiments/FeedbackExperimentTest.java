@@ -149,8 +149,9 @@ class FeedbackExperimentTest {
     }
 
     /**
-     * The shadows are the factor references: their factor errors are exactly 0, and a quantized method's are not
-     * (4-bit codes cannot represent a generic float64 factor exactly).
+     * The shadows are the factor references: their factor errors are exactly 0, and a quantized method's are not:
+     * a 4-bit code is off by up to half a gap of a 16-entry table times the block's absmax (percent level for a
+     * generic factor), so 1e-3 is far below what quantization leaves and far above float64 rounding (1e-16).
      */
     @Test
     void shadowsHaveZeroFactorErrorAndQuantizedMethodsDoNot() {
