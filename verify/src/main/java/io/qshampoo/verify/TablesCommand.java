@@ -10,6 +10,8 @@ import io.qshampoo.quant.Mapping;
 import io.qshampoo.verify.experiments.QuantizationErrorTable;
 import io.qshampoo.verify.experiments.Report;
 import io.qshampoo.verify.experiments.Spectrum;
+import io.qshampoo.verify.experiments.MatrixSource;
+import io.qshampoo.verify.experiments.NpyMatrixSource;
 import io.qshampoo.verify.experiments.SyntheticMatrixSource;
 import io.qshampoo.verify.experiments.TableOutput;
 import picocli.CommandLine.Command;
@@ -36,6 +38,11 @@ final class TablesCommand implements Callable<Integer> {
     @Option(names = "--spectrum", description = "Eigenvalues as value:count pairs; counts not adding up to n are "
             + "scaled to n (default ${DEFAULT-VALUE}).")
     String spectrum = "1:600,1e-4:600";
+
+    @Option(names = "--matrix", paramLabel = "FILE.npy", description = "A symmetric positive definite matrix from an "
+            + ".npy file (float32/float64) or archive.npz:key, e.g. a preconditioner dumped from a training run; "
+            + "replaces --n, --spectrum and --seed.")
+    String matrix;
 
     @Option(names = "--seed", description = "Seed of the Haar-random eigenvectors (default ${DEFAULT-VALUE}).")
     long seed = 0;
@@ -90,8 +97,9 @@ final class TablesCommand implements Callable<Integer> {
         QuantizationErrorTable.Settings s = new QuantizationErrorTable.Settings(ms, bits, bl, epsilon,
                 choleskyShift == null ? epsilon : choleskyShift, bjorckSteps,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-        SyntheticMatrixSource source = new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
-        System.err.println("tables: " + source.name() + ", " + ms.size() * bits.size() + " mapping×bits combinations on "
+        MatrixSource source = matrix != null ? new NpyMatrixSource(matrix)
+                : new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
+        System.err.println("tables: " + (matrix != null ? matrix : ((SyntheticMatrixSource) source).name()) + ", " + ms.size() * bits.size() + " mapping×bits combinations on "
                 + s.threads() + " thread(s)");
         QuantizationErrorTable.Result r = new QuantizationErrorTable(s).run(source, System.err::println);
         String text = TableOutput.text(r, s);
