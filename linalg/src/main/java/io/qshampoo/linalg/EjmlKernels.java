@@ -8,7 +8,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.dense.row.decomposition.eig.SymmetricQRAlgorithmDecomposition_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
@@ -52,30 +52,43 @@ final class EjmlKernels implements DenseKernels {
         return lower;
     }
 
+    /**
+     * QR-iteration budgets of the symmetric eigensolver. EJML's default cap gives up on matrices with a few
+     * hugely degenerate eigenvalue clusters (e.g. the papers' A = U·diag(1 ×600, 1e-4 ×600)·Uᵀ); the same
+     * algorithm converges with a larger cap, and where the default converges the cap is never reached, so the
+     * result is unchanged.
+     */
+    private static final int[] EIGEN_ITERATION_BUDGETS = {1000, 20000};
+
     @Override
     public SymmetricEigen symmetricEigen(DMatrixRMaj a) {
         final int n = a.numRows;
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-        if (!eig.decompose(eig.inputModified() ? a.copy() : a)) {
-            throw new ArithmeticException("EJML symmetric eigendecomposition did not converge for a " + n + "x" + n
-                    + " matrix");
-        }
-        double[] raw = new double[n];
-        for (int i = 0; i < n; i++) {
-            raw[i] = eig.getEigenvalue(i).real;
-        }
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
-        double[] values = new double[n];
-        DMatrixRMaj vectors = new DMatrixRMaj(n, n);
-        for (int j = 0; j < n; j++) {
-            values[j] = raw[order[j]];
-            DMatrixRMaj v = eig.getEigenVector(order[j]);
-            for (int i = 0; i < n; i++) {
-                vectors.data[i * n + j] = v.data[i];
+        for (int budget : EIGEN_ITERATION_BUDGETS) {
+            SymmetricQRAlgorithmDecomposition_DDRM eig =
+                    new SymmetricQRAlgorithmDecomposition_DDRM(DecompositionFactory_DDRM.tridiagonal(n), true);
+            eig.setMaxIterations(budget);
+            if (!eig.decompose(a.copy())) {
+                continue;
             }
+            double[] raw = new double[n];
+            for (int i = 0; i < n; i++) {
+                raw[i] = eig.getEigenvalue(i).real;
+            }
+            Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
+            double[] values = new double[n];
+            DMatrixRMaj vectors = new DMatrixRMaj(n, n);
+            for (int j = 0; j < n; j++) {
+                values[j] = raw[order[j]];
+                DMatrixRMaj v = eig.getEigenVector(order[j]);
+                for (int i = 0; i < n; i++) {
+                    vectors.data[i * n + j] = v.data[i];
+                }
+            }
+            return new SymmetricEigen(values, vectors);
         }
-        return new SymmetricEigen(values, vectors);
+        throw new ArithmeticException("EJML symmetric eigendecomposition did not converge for a " + n + "x" + n
+                + " matrix, even with " + EIGEN_ITERATION_BUDGETS[EIGEN_ITERATION_BUDGETS.length - 1] + " QR iterations");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.qshampoo.verify.experiments;
 
 import org.ejml.data.DMatrixRMaj;
 
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.SymmetricEigen;
 
 /**
@@ -51,7 +52,7 @@ record InverseFourthRoot(double epsilon) {
     Result of(DMatrixRMaj x) {
         DMatrixRMaj s = x.copy();
         Dense.symmetrize(s);
-        SymmetricEigen eig = Eigen.of(s);
+        SymmetricEigen eig = DenseKernels.reference().symmetricEigen(s);
         double[] lambda = eig.values();
         int clipped = 0;
         for (double l : lambda) {

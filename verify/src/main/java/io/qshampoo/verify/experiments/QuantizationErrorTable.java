@@ -15,6 +15,7 @@ import org.ejml.data.DMatrixRMaj;
 import io.qshampoo.linalg.Bjorck;
 import io.qshampoo.linalg.Cholesky;
 import io.qshampoo.linalg.MatrixDiscrepancy;
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.Mapping;
@@ -222,7 +223,7 @@ public final class QuantizationErrorTable {
         DMatrixRMaj a = named.matrix();
         DMatrixRMaj sym = a.copy();
         Dense.symmetrize(sym);
-        SymmetricEigen eig = Eigen.of(sym);
+        SymmetricEigen eig = DenseKernels.reference().symmetricEigen(sym);
         if (!(eig.min() > 0)) {
             throw new IllegalArgumentException("matrix '" + named.name() + "' has smallest eigenvalue " + eig.min()
                     + "; expected a positive definite matrix");
