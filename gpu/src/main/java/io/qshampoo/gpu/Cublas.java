@@ -20,6 +20,7 @@ import java.util.Optional;
  * Every call is checked; the error text comes from {@code cublasGetStatusName/String} where the library has them
  * (CUDA ≥ 11.4), else from the status names of cublas_api.h.
  */
+@SuppressWarnings("restricted") // native access is this class's purpose
 final class Cublas {
 
     /** {@code CUBLAS_OP_N}. */

@@ -25,6 +25,7 @@ import java.util.Optional;
  * ({@code cuMem*}, {@code cuModule*}, {@code cuLaunchKernel}, {@code cuCtxSynchronize}) are made by
  * {@link CudaContext} with its context current.
  */
+@SuppressWarnings("restricted") // native access is this class's purpose
 final class Driver {
 
     /** {@code CUDA_ERROR_NO_DEVICE}. */

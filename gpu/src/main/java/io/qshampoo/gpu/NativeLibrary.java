@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param file   the path it was loaded from, or the bare name the system loader resolved (e.g. "libcuda.so.1")
  * @param lookup its symbols
  */
+@SuppressWarnings("restricted") // native access is this class's purpose
 record NativeLibrary(String label, String file, SymbolLookup lookup) {
 
     private static final Linker LINKER = Linker.nativeLinker();

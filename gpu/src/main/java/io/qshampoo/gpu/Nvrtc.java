@@ -19,6 +19,7 @@ import java.util.Optional;
  * <p>C types: {@code nvrtcResult} is an {@code int}, {@code nvrtcProgram} a pointer; sizes are {@code size_t}
  * (a Java {@code long} on 64-bit Linux).
  */
+@SuppressWarnings("restricted") // native access is this class's purpose
 final class Nvrtc {
 
     private final NativeLibrary library;
