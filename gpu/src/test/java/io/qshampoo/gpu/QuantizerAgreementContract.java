@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.qshampoo.quant.BlockLayout;
@@ -38,6 +39,12 @@ abstract class QuantizerAgreementContract {
 
     /** The quantizer under test for a config's table and layout (skips the test when it cannot run here). */
     protected abstract BlockQuantizer gpu(QuantizationConfig config);
+
+    /** Skips before a property starts: QuickTheories would report an assumption inside a property as a falsification. */
+    @BeforeEach
+    void requireTheQuantizer() {
+        gpu(QuantizationConfig.defaults());
+    }
 
     static QuantizationConfig config(Mapping mapping, int bits, BlockLayout layout) {
         return new QuantizationConfig(mapping, bits, layout, 0);
