@@ -2,10 +2,10 @@
 //
 // Contract: bit-identical to io.qshampoo.quant.CpuBlockQuantizer (see the BlockQuantizer Javadoc):
 //   N = fp32 absmax of a block (DIAG_REAL: the diagonal counts as 0), scale = 1.0f/N (IEEE division; 0 when
-//   N = 0), x̄ = x·scale as one fp32 multiply (never fused), code = #{k : x̄ > thresholds[k]} (the table's
-//   fp32 midpoints, odd ones lowered by one ulp so that an exact tie goes to the even index; NaN → 0),
+//   N = 0), xbar = x*scale as one fp32 multiply (never fused), code = #{k : xbar > thresholds[k]} (the table's
+//   fp32 midpoints, odd ones lowered by one ulp so that an exact tie goes to the even index; NaN -> 0),
 //   codes packed LSB-first into a little-endian bit stream (4-bit: the lower column in the low nibble);
-//   dequantization x' = M(code)·N (fp32 multiply), the fp32 diagonal restored.
+//   dequantization x' = M(code)*N (fp32 multiply), the fp32 diagonal restored.
 //
 // Three ways this file is compiled:
 //   - NVRTC at run time (CudaBlockQuantizer), options --fmad=false --ftz=false --prec-div=true;
@@ -13,6 +13,7 @@
 //   - a C++ host compiler with QS_HOST_EMULATION defined (tests): only the __host__ __device__ functions below,
 //     which hold all of the arithmetic and indexing; the __global__ wrappers add only thread coordinates, a
 //     warp max-reduction and a shared-memory copy of the threshold table.
+// The file is ASCII-only, so that all three see the same bytes.
 //
 // Kernel parameter convention: every parameter is 64 bits wide (a device pointer or a long long), so the
 // host side passes each one as an 8-byte slot and no width can be mismatched.
@@ -49,9 +50,9 @@ typedef unsigned int qs_u32;
 
 // ------------------------------------------------------------------------------------------ index helpers
 
-/** floor(sqrt(x)) for 0 ≤ x < 2^62, by bisection (integer multiplies only: no division, no library). */
+/** floor(sqrt(x)) for 0 <= x < 2^62, by bisection (integer multiplies only: no division, no library). */
 QS_HD static qs_i64 qs_isqrt(qs_i64 x) {
-    qs_i64 lo = 0, hi = 3037000500LL; /* hi² > 2^63 − 1 > x */
+    qs_i64 lo = 0, hi = 3037000500LL; /* hi^2 > 2^63 - 1 > x */
     while (hi - lo > 1) {
         qs_i64 mid = lo + ((hi - lo) >> 1);
         if (mid * mid <= x) { lo = mid; } else { hi = mid; }
@@ -66,7 +67,7 @@ QS_HD static qs_i64 qs_log2(qs_i64 B) {
     return lb;
 }
 
-/** Row of element number t of the strictly-lower row-major order: the i with i(i−1)/2 ≤ t < i(i+1)/2. */
+/** Row of element number t of the strictly-lower row-major order: the i with i(i-1)/2 <= t < i(i+1)/2. */
 QS_HD static qs_i64 qs_triangle_row(qs_i64 t) {
     qs_i64 i = (1 + qs_isqrt(1 + 8 * t)) / 2;
     while (i * (i - 1) / 2 > t) { i--; }
@@ -74,7 +75,7 @@ QS_HD static qs_i64 qs_triangle_row(qs_i64 t) {
     return i;
 }
 
-/** Tile row I of lower tile number w (tiles (I, J), J ≤ I, numbered I(I+1)/2 + J). */
+/** Tile row I of lower tile number w (tiles (I, J), J <= I, numbered I(I+1)/2 + J). */
 QS_HD static qs_i64 qs_tile_row(qs_i64 w) {
     qs_i64 r = (qs_isqrt(8 * w + 1) - 1) / 2;
     while (r * (r + 1) / 2 > w) { r--; }
@@ -95,7 +96,7 @@ QS_HD static qs_i64 qs_block_of(qs_i64 mode, qs_i64 tiles, qs_i64 lb, qs_i64 per
     return tiles ? (i >> lb) * perRow + (j >> lb) : i * perRow + (j >> lb);
 }
 
-/** Code of x̄: #{k : x̄ > thresholds[k]} by the same binary search as CodeTable.encode (NaN → 0). */
+/** Code of xbar: #{k : xbar > thresholds[k]} by the same binary search as CodeTable.encode (NaN -> 0). */
 QS_HD static qs_u32 qs_encode_value(const float* thresholds, qs_i64 size, float xbar) {
     qs_i64 lo = 0, hi = size - 1;
     while (lo < hi) {
@@ -127,8 +128,8 @@ QS_HD static void qs_diagonal_body(qs_i64 i, const float* src, qs_i64 n, float* 
 /**
  * Max of |x| as fp32 bit patterns (sign cleared) over the elements of block w that lane `lane` of `lanes` reads;
  * non-finite patterns are larger than every finite one. A row-segment block is one row run, a lane reading
- * columns lane, lane + lanes, …; a tile is read row by row the same way; a strictly-lower run of B is read as
- * elements t0 + lane, t0 + lane + lanes, … of the triangle order.
+ * columns lane, lane + lanes, ...; a tile is read row by row the same way; a strictly-lower run of B is read as
+ * elements t0 + lane, t0 + lane + lanes, ... of the triangle order.
  */
 QS_HD static qs_u32 qs_absmax_lane(qs_i64 w, qs_i64 lane, qs_i64 lanes, const float* src, qs_i64 rows, qs_i64 cols,
                                    qs_i64 mode, qs_i64 tiles, qs_i64 B) {
@@ -154,7 +155,7 @@ QS_HD static qs_u32 qs_absmax_lane(qs_i64 w, qs_i64 lane, qs_i64 lanes, const fl
     qs_i64 perRow = (cols + B - 1) >> lb;
     qs_i64 r0, c0, h;
     if (mode == QS_STRICTLY_LOWER) {
-        /* lower tile (I, J), I ≥ J: its elements with j < i */
+        /* lower tile (I, J), I >= J: its elements with j < i */
         qs_i64 I = qs_tile_row(w);
         qs_i64 J = w - I * (I + 1) / 2;
         r0 = I << lb;
@@ -196,7 +197,7 @@ QS_HD static void qs_absmax_finish(qs_i64 w, qs_u32 m, float* scales, float* rec
 }
 
 /**
- * Codes 8g … 8g + 7 (fewer at the end), written as the `bits` bytes g·bits … g·bits + bits − 1 of the stream
+ * Codes 8g ... 8g + 7 (fewer at the end), written as the `bits` bytes g*bits ... g*bits + bits - 1 of the stream
  * (8 codes of b bits are exactly b bytes). Padding bits after the last code are 0.
  */
 QS_HD static void qs_encode_body(qs_i64 g, const float* src, qs_i64 rows, qs_i64 cols, qs_i64 mode, qs_i64 tiles,
@@ -211,14 +212,14 @@ QS_HD static void qs_encode_body(qs_i64 g, const float* src, qs_i64 rows, qs_i64
         i = qs_triangle_row(s);
         j = s - i * (i - 1) / 2;
     } else {
-        /* s < rows·cols < 2^31: a 32-bit division */
+        /* s < rows*cols < 2^31: a 32-bit division */
         i = (qs_i64) ((unsigned int) s / (unsigned int) cols);
         j = s - i * cols;
     }
     qs_u64 acc = 0;
     for (qs_i64 k = 0; k < 8 && s + k < total; k++) {
         qs_i64 blk = qs_block_of(mode, tiles, lb, perRow, i, j, s + k);
-        /* DIAG_REAL: the diagonal slot holds the code of 0·scale (NaN when scale = +inf → code 0) */
+        /* DIAG_REAL: the diagonal slot holds the code of 0*scale (NaN when scale = +inf -> code 0) */
         float x = (mode == QS_DIAG_REAL && i == j) ? 0.0f : src[i * cols + j];
         float xbar = QS_MUL(x, recip[blk]);
         acc |= ((qs_u64) qs_encode_value(thresholds, tableSize, xbar)) << (bits * k);
@@ -235,14 +236,14 @@ QS_HD static void qs_encode_body(qs_i64 g, const float* src, qs_i64 rows, qs_i64
     }
 }
 
-/** Element e = i·cols + j of D(codes): M(code)·N, the fp32 diagonal, or 0 above a STRICTLY_LOWER diagonal. */
+/** Element e = i*cols + j of D(codes): M(code)*N, the fp32 diagonal, or 0 above a STRICTLY_LOWER diagonal. */
 QS_HD static void qs_decode_body(qs_i64 e, const unsigned char* codes, qs_i64 codeBytes, const float* scales,
                                  const float* diag, qs_i64 rows, qs_i64 cols, qs_i64 mode, qs_i64 tiles, qs_i64 B,
                                  qs_i64 bits, const float* values, float* out) {
     if (e >= rows * cols) { return; }
     qs_i64 lb = qs_log2(B);
     qs_i64 perRow = (cols + B - 1) >> lb;
-    /* e < rows·cols < 2^31: a 32-bit division */
+    /* e < rows*cols < 2^31: a 32-bit division */
     qs_i64 i = (qs_i64) ((unsigned int) e / (unsigned int) cols);
     qs_i64 j = e - i * cols;
     float y;
@@ -298,7 +299,7 @@ extern "C" __global__ void qs_encode(const float* src, qs_i64 rows, qs_i64 cols,
     qs_encode_body(QS_TID, src, rows, cols, mode, tiles, B, bits, total, codeBytes, recip, table, tableSize, codes);
 }
 
-/** One thread per output element e < rows·cols. */
+/** One thread per output element e < rows*cols. */
 extern "C" __global__ void qs_decode(const unsigned char* codes, qs_i64 codeBytes, const float* scales, const float* diag,
                                      qs_i64 rows, qs_i64 cols, qs_i64 mode, qs_i64 tiles, qs_i64 B, qs_i64 bits,
                                      const float* values, float* out) {
