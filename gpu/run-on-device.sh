@@ -24,6 +24,18 @@ stage() {
   mkdir -p "$stage/lib"
   cp "$root"/gpu/target/qshampoo-gpu-*.jar "$stage/lib/"
   cp "$root"/gpu/target/dependency/*.jar "$stage/lib/"
+  # For a machine without NVRTC: the same quantize.cu compiled ahead of time (oldest architecture nvcc supports, so
+  # the driver can JIT it for any newer GPU). Used only where NVRTC is missing, and reported as such.
+  local nvcc="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
+  if [ -x "$nvcc" ]; then
+    local arch
+    arch="$("$nvcc" --list-gpu-arch | grep -E '^compute_[0-9]+$' | head -1)"
+    "$nvcc" --ptx -arch="$arch" --fmad=false --ftz=false --prec-div=true --prec-sqrt=true \
+        -o "$stage/quantize.ptx" "$root/gpu/src/main/resources/io/qshampoo/gpu/quantize.cu"
+    echo "== quantize.ptx ($arch, $("$nvcc" --version | grep -o 'release [0-9.]*')) for a device without NVRTC"
+  else
+    echo "== no nvcc: the device will need NVRTC for the quantizer"
+  fi
   echo "== modules the staged jars need (jdeps)"
   local mods
   mods="$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release base --print-module-deps "$stage"/lib/*.jar 2>/dev/null \
@@ -69,9 +81,11 @@ run() {
   local cp="$stage/lib/*"
   local tests
   tests="$(ls "$stage"/lib/qshampoo-gpu-*-tests.jar)"
-  "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.qshampoo.gpu.CudaBackend 2>&1 | tee "$out/gpu-info.txt"
+  local ptx=()
+  [ -f "$stage/quantize.ptx" ] && ptx=("-Dqshampoo.gpu.ptx=$stage/quantize.ptx")
+  "$java" --enable-native-access=ALL-UNNAMED "${ptx[@]}" -cp "$cp" io.qshampoo.gpu.CudaBackend 2>&1 | tee "$out/gpu-info.txt"
   local rc=0
-  timeout "${SUITE_TIMEOUT_S:-540}" "$java" -Xmx24g --enable-native-access=ALL-UNNAMED \
+  timeout "${SUITE_TIMEOUT_S:-540}" "$java" -Xmx24g --enable-native-access=ALL-UNNAMED "${ptx[@]}" \
       -Dqshampoo.gpu.reportDir="$out" -cp "$cp" org.junit.platform.console.ConsoleLauncher execute \
       --scan-classpath "$tests" --reports-dir "$out/junit" --details=tree --disable-banner --disable-ansi-colors \
       2>&1 | tee "$out/console.txt" || rc=$?

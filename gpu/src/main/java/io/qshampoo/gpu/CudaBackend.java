@@ -1,5 +1,6 @@
 package io.qshampoo.gpu;
 
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,9 +35,13 @@ import io.qshampoo.quant.QuantizationConfig;
  */
 public final class CudaBackend implements AutoCloseable {
 
+    /** System property naming a PTX file of quantize.cu to load where NVRTC is missing. */
+    public static final String PTX_PROPERTY = "qshampoo.gpu.ptx";
+
     private static CudaBackend shared;
 
     private final CudaLibrarySet libraries;
+    private final Path ptxFile;
     private final CudaContext context;
     private final DeviceInfo device;
     private final Map<CudaKernels.Precision, CudaKernels> kernels = new EnumMap<>(CudaKernels.Precision.class);
@@ -47,8 +52,9 @@ public final class CudaBackend implements AutoCloseable {
     private Cusolver cusolver;
     private boolean closed;
 
-    private CudaBackend(CudaLibrarySet libraries, CudaContext context, DeviceInfo device) {
+    private CudaBackend(CudaLibrarySet libraries, Path ptxFile, CudaContext context, DeviceInfo device) {
         this.libraries = libraries;
+        this.ptxFile = ptxFile;
         this.context = context;
         this.device = device;
     }
@@ -61,13 +67,27 @@ public final class CudaBackend implements AutoCloseable {
      */
     public static synchronized CudaBackend open() {
         if (shared == null || shared.closed) {
-            shared = open(LibraryLocator.standard(), 0);
+            shared = open(LibraryLocator.standard(), 0, ptxFileProperty());
         }
         return shared;
     }
 
+    /** The PTX file named by the system property {@code qshampoo.gpu.ptx}, or null. */
+    static Path ptxFileProperty() {
+        String p = System.getProperty(PTX_PROPERTY);
+        return p == null || p.isBlank() ? null : Path.of(p);
+    }
+
     /** A backend of its own on device {@code ordinal} with the libraries {@code locator} finds. */
     static CudaBackend open(LibraryLocator locator, int ordinal) {
+        return open(locator, ordinal, null);
+    }
+
+    /**
+     * As {@link #open(LibraryLocator, int)}; where NVRTC is missing, the quantization kernels are loaded from
+     * {@code ptxFile} if it is not null.
+     */
+    static CudaBackend open(LibraryLocator locator, int ordinal, Path ptxFile) {
         CudaLibrarySet libs = CudaLibrarySet.load(locator);
         Driver driver = libs.driver().orElseThrow(() -> new CudaUnavailableException("no CUDA driver: "
                 + libs.status(CudaLibrary.DRIVER).detail()));
@@ -77,12 +97,12 @@ public final class CudaBackend implements AutoCloseable {
         } catch (CudaException e) {
             throw new CudaUnavailableException("the CUDA driver cannot start: " + e.getMessage(), e);
         }
-        return new CudaBackend(libs, context, DeviceInfo.query(driver, ordinal));
+        return new CudaBackend(libs, ptxFile, context, DeviceInfo.query(driver, ordinal));
     }
 
     /** What this machine offers the backend (libraries, driver, devices, and why a part cannot run); never throws. */
     public static CudaProbe probe() {
-        return CudaProbe.run(LibraryLocator.standard());
+        return CudaProbe.run(LibraryLocator.standard(), ptxFileProperty());
     }
 
     /** {@link #probe()} as text: what {@code qshampoo gpu-info} prints. */
@@ -139,14 +159,22 @@ public final class CudaBackend implements AutoCloseable {
         return quantizer(config.table(), config.layout());
     }
 
-    /** The GPU quantizer for a table and layout (the kernels are compiled once per backend, on first use). */
+    /**
+     * The GPU quantizer for a table and layout. The kernels are compiled by NVRTC once per backend, on first use; where
+     * NVRTC is missing they are loaded from the PTX file named by the system property {@value #PTX_PROPERTY} (compiled
+     * ahead of time from the same quantize.cu; its {@code toString()} says so), and without one the call fails.
+     */
     public synchronized CudaBlockQuantizer quantizer(CodeTable table, BlockLayout layout) {
         ensureOpen();
         if (quantizeKernels == null) {
-            if (nvrtc == null) {
-                nvrtc = new Nvrtc(require(CudaLibrary.NVRTC));
+            if (libraries.library(CudaLibrary.NVRTC).isEmpty() && ptxFile != null) {
+                quantizeKernels = QuantizeKernels.loadPtxFile(context, ptxFile);
+            } else {
+                if (nvrtc == null) {
+                    nvrtc = new Nvrtc(require(CudaLibrary.NVRTC));
+                }
+                quantizeKernels = QuantizeKernels.compile(context, nvrtc, device.capability());
             }
-            quantizeKernels = QuantizeKernels.compile(context, nvrtc, device.capability());
         }
         return quantizers.computeIfAbsent(table + " " + layout,
                 key -> new CudaBlockQuantizer(context, quantizeKernels, table, layout));

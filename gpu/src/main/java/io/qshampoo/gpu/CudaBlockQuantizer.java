@@ -148,6 +148,6 @@ public final class CudaBlockQuantizer implements BlockQuantizer {
 
     @Override
     public String toString() {
-        return "CudaBlockQuantizer[" + table + ", " + layout + ", " + kernels.architecture() + "]";
+        return "CudaBlockQuantizer[" + table + ", " + layout + ", " + kernels.origin() + "]";
     }
 }

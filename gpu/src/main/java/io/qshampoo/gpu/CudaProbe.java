@@ -1,5 +1,6 @@
 package io.qshampoo.gpu;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,13 @@ import java.util.Locale;
 public record CudaProbe(String java, boolean nativeAccess, List<Path> searched, List<String> libraries, String driver,
                         List<DeviceInfo> devices, String quantizerProblem, String kernelsProblem) {
 
-    /** Probes with the standard library search and device 0. */
+    /** Probes with the libraries {@code locator} finds, devices included. */
     static CudaProbe run(LibraryLocator locator) {
+        return run(locator, null);
+    }
+
+    /** As {@link #run(LibraryLocator)}, counting {@code ptxFile} (may be null) as a substitute for a missing NVRTC. */
+    static CudaProbe run(LibraryLocator locator, Path ptxFile) {
         String java = Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
         boolean nativeAccess = CudaProbe.class.getModule().isNativeAccessEnabled();
         CudaLibrarySet libs = CudaLibrarySet.load(locator);
@@ -59,6 +65,14 @@ public record CudaProbe(String java, boolean nativeAccess, List<Path> searched, 
         String nvrtc = missing(libs, CudaLibrary.NVRTC);
         String cublas = missing(libs, CudaLibrary.CUBLAS);
         String cusolver = missing(libs, CudaLibrary.CUSOLVER);
+        if (nvrtc != null && ptxFile != null) {
+            nvrtc = Files.isReadable(ptxFile) ? null
+                    : nvrtc + ", and the PTX file " + ptxFile + " (-D" + CudaBackend.PTX_PROPERTY + ") is not readable";
+            if (nvrtc == null) {
+                lines.add(String.format(Locale.ROOT, "%-12s %s %s", "PTX file", "given ", ptxFile
+                        + " (-D" + CudaBackend.PTX_PROPERTY + "; loaded instead of compiling with NVRTC)"));
+            }
+        }
         String quantizer = deviceProblem != null ? deviceProblem : nvrtc;
         String kernels = deviceProblem != null ? deviceProblem : cublas != null ? cublas : cusolver;
         return new CudaProbe(java, nativeAccess, locator.directories(), lines, driver, devices, quantizer, kernels);

@@ -6,12 +6,15 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The quantization kernels of {@code quantize.cu} (a resource beside this class), compiled by NVRTC for the device's
- * architecture when the backend opens, loaded as one module, and launched with one thread per unit of work and 256
+ * architecture on first use (or, where NVRTC is missing and the user names one, loaded from a PTX file compiled ahead
+ * of time from the same source), loaded as one module, and launched with one thread per unit of work and 256
  * threads per block. See quantize.cu for what each kernel computes; every parameter is 64 bits wide
  * ({@link KernelArgs}). Launches are asynchronous on the default stream; launch only inside {@link CudaContext#call}.
  */
@@ -33,12 +36,12 @@ final class QuantizeKernels {
     private final MemorySegment absmax;
     private final MemorySegment encode;
     private final MemorySegment decode;
-    private final String architecture;
+    private final String origin;
 
-    private QuantizeKernels(CudaContext context, MemorySegment module, String architecture) {
+    private QuantizeKernels(CudaContext context, MemorySegment module, String origin) {
         this.context = context;
         this.module = module;
-        this.architecture = architecture;
+        this.origin = origin;
         Driver d = context.driver();
         this.diagonal = d.moduleGetFunction(module, "qs_diagonal");
         this.absmax = d.moduleGetFunction(module, "qs_absmax");
@@ -82,30 +85,49 @@ final class QuantizeKernels {
         return best;
     }
 
-    /** Compiles and loads the kernels for the context's device. */
+    /** Compiles the kernels with NVRTC for the context's device and loads them. */
     static QuantizeKernels compile(CudaContext context, Nvrtc nvrtc, int capability) {
         int arch = architecture(capability, nvrtc.supportedArchitectures());
         List<String> options = new java.util.ArrayList<>();
         options.add("--gpu-architecture=compute_" + arch);
         options.addAll(OPTIONS);
         byte[] ptx = nvrtc.compileToPtx(source(), SOURCE, options);
+        int[] v = nvrtc.version();
+        return load(context, ptx, "compute_" + arch + " PTX from NVRTC " + v[0] + "." + v[1] + " (" + nvrtc.file() + ")");
+    }
+
+    /**
+     * Loads kernels compiled ahead of time from quantize.cu into a PTX file (e.g. by gpu/run-on-device.sh with
+     * {@code nvcc --ptx} and {@link #OPTIONS}), for a machine without NVRTC: chosen explicitly with the system property
+     * {@code qshampoo.gpu.ptx}, and reported as such.
+     */
+    static QuantizeKernels loadPtxFile(CudaContext context, Path file) {
+        byte[] ptx;
+        try {
+            ptx = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CudaUnavailableException("cannot read the PTX file " + file + ": " + e.getMessage(), e);
+        }
+        return load(context, ptx, "PTX file " + file + " (NVRTC not used)");
+    }
+
+    private static QuantizeKernels load(CudaContext context, byte[] ptx, String origin) {
         return context.call(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment image = arena.allocate(ptx.length + 1L);
+                MemorySegment image = arena.allocate(ptx.length + 1L); // zeroed: the image is NUL-terminated
                 MemorySegment.copy(ptx, 0, image, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, ptx.length);
                 MemorySegment module;
                 try {
                     module = context.driver().moduleLoadData(image);
                 } catch (CudaException e) {
                     if (e.status() == Driver.ERROR_UNSUPPORTED_PTX_VERSION) {
-                        int[] v = nvrtc.version();
-                        throw new CudaUnavailableException("the driver (CUDA " + cudaVersion(context.driver().driverVersion())
-                                + ") cannot load PTX from NVRTC " + v[0] + "." + v[1] + " (" + nvrtc.file()
-                                + "): use an NVRTC no newer than the driver", e);
+                        throw new CudaUnavailableException("the driver (CUDA "
+                                + cudaVersion(context.driver().driverVersion()) + ") cannot load the " + origin
+                                + ": the PTX is newer than the driver; use an NVRTC or nvcc no newer than the driver", e);
                     }
                     throw e;
                 }
-                return new QuantizeKernels(context, module, "compute_" + arch);
+                return new QuantizeKernels(context, module, origin);
             }
         });
     }
@@ -131,9 +153,9 @@ final class QuantizeKernels {
         return v / 1000 + "." + (v % 1000) / 10;
     }
 
-    /** The virtual architecture the kernels were compiled for, e.g. "compute_90". */
-    String architecture() {
-        return architecture;
+    /** Where the loaded PTX came from, e.g. "compute_90 PTX from NVRTC 13.0 (/usr/local/cuda/lib64/libnvrtc.so.13)". */
+    String origin() {
+        return origin;
     }
 
     private void launch(String name, MemorySegment function, long threads, long... args) {

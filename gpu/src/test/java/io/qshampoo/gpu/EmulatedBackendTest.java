@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,6 +19,7 @@ import java.util.concurrent.Future;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.qshampoo.linalg.SyntheticMatrices;
 import io.qshampoo.quant.BlockQuantizer;
@@ -129,6 +133,38 @@ class EmulatedBackendTest {
             assertTrue(e.getMessage().contains("NVRTC_ERROR_COMPILATION (6)"), e.getMessage());
             assertTrue(e.getMessage().contains("injected compile failure"), e.getMessage());
             b.quantizer(QuantizationConfig.defaults()); // a later request compiles again
+        }
+    }
+
+    @Test
+    void withoutNvrtcTheQuantizerNeedsAnExplicitlyNamedPtxFile(@TempDir Path tmp) throws IOException {
+        LibraryLocator noNvrtc = FakeCuda.locatorWithoutNvrtc();
+        QuantizationConfig config = QuantizationConfig.defaults().withMinElements(0);
+        try (CudaBackend b = CudaBackend.open(noNvrtc, 0, null)) {
+            CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> b.quantizer(config));
+            assertTrue(e.getMessage().startsWith("NVRTC unavailable"), e.getMessage());
+            b.kernels(); // the dense kernels do not need NVRTC
+        }
+        CudaProbe without = CudaProbe.run(noNvrtc, null);
+        assertFalse(without.quantizerAvailable(), without.report());
+        assertTrue(without.kernelsAvailable(), without.report());
+
+        Path ptx = tmp.resolve("quantize.ptx");
+        Files.writeString(ptx, "// fake PTX written ahead of time\n");
+        CudaProbe with = CudaProbe.run(noNvrtc, ptx);
+        assertTrue(with.quantizerAvailable(), with.report());
+        assertTrue(with.report().contains("PTX file"), with.report());
+        try (CudaBackend b = CudaBackend.open(noNvrtc, 0, ptx)) {
+            CudaBlockQuantizer q = b.quantizer(config);
+            assertTrue(q.toString().contains("PTX file " + ptx), q.toString());
+            int n = 70;
+            float[] x = gaussian(n * n, 5);
+            byte[] cg = new byte[PackedCodes.byteLength(4, n * n)];
+            byte[] cc = new byte[cg.length];
+            int blocks = config.layout().blockCount(StorageMode.FULL, n, n);
+            q.quantize(x, n, n, StorageMode.FULL, cg, new float[blocks], null);
+            config.quantizer().quantize(x, n, n, StorageMode.FULL, cc, new float[blocks], null);
+            assertArrayEquals(cc, cg);
         }
     }
 

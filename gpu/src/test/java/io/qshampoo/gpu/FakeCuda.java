@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Assumptions;
 final class FakeCuda {
 
     private static Path directory;
+    private static Path withoutNvrtc;
     private static String unavailable;
     private static SymbolLookup control;
 
@@ -53,6 +54,12 @@ final class FakeCuda {
     static LibraryLocator locator() {
         assume();
         return LibraryLocator.only(List.of(directory));
+    }
+
+    /** The stand-in without NVRTC (driver, cuBLAS and cuSOLVER only). */
+    static LibraryLocator locatorWithoutNvrtc() {
+        assume();
+        return LibraryLocator.only(List.of(withoutNvrtc));
     }
 
     static synchronized boolean build() {
@@ -86,6 +93,11 @@ final class FakeCuda {
             for (String name : List.of("libcuda.so.1", "libnvrtc.so.13", "libcublas.so.13", "libcusolver.so.13")) {
                 Files.createSymbolicLink(dir.resolve(name), so.getFileName());
             }
+            Path bare = Files.createDirectories(dir.resolve("without-nvrtc"));
+            for (String name : List.of("libcuda.so.1", "libcublas.so.13", "libcusolver.so.13")) {
+                Files.createSymbolicLink(bare.resolve(name), so);
+            }
+            withoutNvrtc = bare;
             control = SymbolLookup.libraryLookup(so, Arena.global());
             directory = dir;
             return true;
