@@ -15,7 +15,7 @@ class CudaProbeTest {
     @Test
     void reportsWhatItFoundAndWhyTheBackendCannotRun() {
         String report = CudaBackend.describe();
-        Reports.write("gpu-info", report);
+        Reports.write("gpu-info-from-tests", report);
         assertTrue(report.startsWith("Java runtime: " + Runtime.version()), report);
         assertTrue(report.contains("Foreign Function & Memory API: available"), report);
         for (String label : new String[] {"CUDA driver", "NVRTC", "cuBLAS", "cuSOLVER"}) {
