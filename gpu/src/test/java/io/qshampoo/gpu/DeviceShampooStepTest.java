@@ -1,12 +1,8 @@
 package io.qshampoo.gpu;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
@@ -22,10 +18,7 @@ import io.qshampoo.linalg.DenseKernels;
 class DeviceShampooStepTest {
 
     static StepSketch stored(int n) throws IOException {
-        try (InputStream in = DeviceShampooStepTest.class.getResourceAsStream("shampoo-step-" + n + ".txt")) {
-            assertNotNull(in, "stored CPU reference shampoo-step-" + n + ".txt");
-            return StepSketch.read(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
-        }
+        return StoredStepReferenceTest.stored(n);
     }
 
     @Test
@@ -37,6 +30,9 @@ class DeviceShampooStepTest {
         long t1 = System.nanoTime();
         double[] gpu = ShampooStepCase.step(n, fp64);
         long t2 = System.nanoTime();
+        double stale = stored(n).maxDeviation(StepSketch.of(cpu, n));
+        assertTrue(stale <= StoredStepReferenceTest.SAME_PATH, "the CPU path differs by " + stale + " from the stored"
+                + " reference shampoo-step-" + n + ".txt: regenerate the stored references with ShampooStepReference");
         double rel = ShampooStepCrossCheck.relative(cpu, gpu);
         double sketch = stored(n).maxDeviation(StepSketch.of(gpu, n));
         Reports.write("shampoo-step", String.format(Locale.ROOT,

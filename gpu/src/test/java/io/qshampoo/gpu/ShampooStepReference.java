@@ -6,9 +6,10 @@ import io.qshampoo.linalg.DenseKernels;
 
 /**
  * Writes the stored CPU reference of {@link ShampooStepCase} at order n (the float64 EJML path, single-threaded):
- * {@code java -cp <test classpath> io.qshampoo.gpu.ShampooStepReference 4096 <file>}. The order-4096 step takes
- * tens of minutes on the CPU path, too long for a device session, so its sketch is computed once and kept in
- * {@code src/test/resources/io/qshampoo/gpu/}.
+ * {@code java -cp <gpu test class path> io.qshampoo.gpu.ShampooStepReference <n> gpu/src/test/resources/io/qshampoo/gpu/shampoo-step-<n>.txt}
+ * for n = 256, 1024 and 4096. The order-4096 step takes long on the CPU path (2794 s on the 2-core machine that wrote
+ * the stored one), too long for a device session, so its sketch is computed once and kept in the test resources;
+ * {@link StoredStepReferenceTest} says when the CPU path has changed and they must be written again.
  */
 public final class ShampooStepReference {
 
