@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 @Command(name = "qshampoo", mixinStandardHelpOptions = true, versionProvider = Qshampoo.Version.class,
         description = "Reference toolkit for memory-efficient Shampoo: 32-bit and 4-bit preconditioners, Cholesky "
                 + "quantization with error feedback, eigenvector quantization with Björck rectification, Sketchy.",
-        subcommands = {CommandLine.HelpCommand.class, GpuInfoCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TablesCommand.class, FeedbackCommand.class,
+                TrainCommand.class, MemoryCommand.class, QuantizeCommand.class, DequantizeCommand.class,
+                CheckCommand.class, GpuInfoCommand.class})
 public final class Qshampoo implements Runnable {
 
     @CommandLine.Spec
@@ -19,7 +21,7 @@ public final class Qshampoo implements Runnable {
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Qshampoo());
-        cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException ? 2 : 1);
+        cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException ? 2 : 1);
         return cl.execute(args);
     }
 

@@ -29,6 +29,13 @@ public final class LinePlot {
         }
     }
 
+    /** Ten distinguishable colours (matplotlib's "tab10"), cycled over the series. */
+    private static final java.awt.Color[] PALETTE = {
+        new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e), new java.awt.Color(0x2ca02c),
+        new java.awt.Color(0xd62728), new java.awt.Color(0x9467bd), new java.awt.Color(0x8c564b),
+        new java.awt.Color(0xe377c2), new java.awt.Color(0x7f7f7f), new java.awt.Color(0xbcbd22),
+        new java.awt.Color(0x17becf)};
+
     private final String title;
     private final String xLabel;
     private final String yLabel;
@@ -56,6 +63,7 @@ public final class LinePlot {
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(4);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setSeriesColors(PALETTE);
         for (Series s : series) {
             double[] y = s.y();
             if (logY) {
