@@ -18,7 +18,9 @@ import java.util.Optional;
  * C = α·op(A)·op(B) + β·C, in float64 ({@code cublasDgemm_v2}) and float32 ({@code cublasSgemm_v2}), with α and β
  * read from host memory (the default pointer mode). Row-major callers map their products in {@link CudaKernels}.
  * Every call is checked; the error text comes from {@code cublasGetStatusName/String} where the library has them
- * (CUDA ≥ 11.4), else from the status names of cublas_api.h.
+ * (CUDA ≥ 11.4), else from the status names of cublas_api.h. Handles keep cuBLAS's default math mode
+ * ({@code CUBLAS_DEFAULT_MATH}): {@code Sgemm} does not down-convert to TF32 (that needs an explicit opt-in), so FP32
+ * products are fp32 products.
  */
 @SuppressWarnings("restricted") // native access is this class's purpose
 final class Cublas {
