@@ -1,0 +1,97 @@
+package io.qshampoo.gpu;
+
+import io.qshampoo.quant.BlockLayout;
+import io.qshampoo.quant.PackedCodes;
+import io.qshampoo.quant.StorageMode;
+
+/**
+ * The argument checks of the {@link io.qshampoo.quant.BlockQuantizer} contract, with the same rules and messages as
+ * the CPU reference's (package-private there): shape, array and buffer lengths, and the first non-finite element
+ * in row-major order among those the mode reads.
+ */
+final class QuantArguments {
+
+    /** Largest array the JDK reliably allocates (as the quant module's limit). */
+    static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private QuantArguments() {
+    }
+
+    static void check(int length, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] diagonal,
+                      int bits, BlockLayout layout) {
+        shape(rows, cols, mode);
+        if (length < 0) {
+            throw new IllegalArgumentException("matrix array must not be null");
+        }
+        if (length < (long) rows * cols) {
+            throw new IllegalArgumentException("matrix array has " + length + " elements; a " + rows + " × " + cols
+                    + " matrix needs at least " + (long) rows * cols);
+        }
+        String what = bits + "-bit " + rows + " × " + cols + " " + mode + " matrix";
+        int codeBytes = PackedCodes.byteLength(bits, Math.toIntExact(mode.codeCount(rows, cols)));
+        if (codes == null || codes.length != codeBytes) {
+            throw new IllegalArgumentException("codes buffer has " + (codes == null ? "no" : codes.length) + " bytes; a "
+                    + what + " needs exactly " + codeBytes);
+        }
+        int blocks = layout.blockCount(mode, rows, cols);
+        if (scales == null || scales.length != blocks) {
+            throw new IllegalArgumentException("scales buffer has " + (scales == null ? "no" : scales.length)
+                    + " entries; a " + what + " with " + layout + " blocks needs exactly " + blocks);
+        }
+        int diag = mode.diagonalLength(rows, cols);
+        int got = diagonal == null ? 0 : diagonal.length;
+        if (got != diag) {
+            throw new IllegalArgumentException("diagonal buffer has " + got + " entries; a " + rows + " × " + cols
+                    + " " + mode + " matrix needs exactly " + diag);
+        }
+    }
+
+    static void shape(int rows, int cols, StorageMode mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("storage mode must not be null");
+        }
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("matrix must have at least one row and one column, got " + rows + " × " + cols);
+        }
+        if ((long) rows * cols > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(rows + " × " + cols + " matrix has more than " + MAX_ELEMENTS + " elements");
+        }
+        if (mode.requiresSquare() && rows != cols) {
+            throw new IllegalArgumentException(mode + " requires a square matrix, got " + rows + " × " + cols);
+        }
+    }
+
+    /** The exception for the first element (row-major) that {@code mode} reads and that is not finite. */
+    static IllegalArgumentException nonFinite(float[] src, int rows, int cols, StorageMode mode) {
+        for (int i = 0; i < rows; i++) {
+            int end = mode == StorageMode.STRICTLY_LOWER ? i + 1 : cols;
+            for (int j = 0; j < end; j++) {
+                float v = src[i * cols + j];
+                if (!Float.isFinite(v)) {
+                    return new IllegalArgumentException("element [" + i + ", " + j + "] is " + v
+                            + "; quantization requires finite input");
+                }
+            }
+        }
+        throw new IllegalStateException("the GPU flagged a non-finite element, but the input has none: a kernel defect");
+    }
+
+    /** As the float overload; also names finite doubles that overflow fp32. */
+    static IllegalArgumentException nonFinite(double[] src, int rows, int cols, StorageMode mode) {
+        for (int i = 0; i < rows; i++) {
+            int end = mode == StorageMode.STRICTLY_LOWER ? i + 1 : cols;
+            for (int j = 0; j < end; j++) {
+                double v = src[i * cols + j];
+                if (!Double.isFinite(v)) {
+                    return new IllegalArgumentException("element [" + i + ", " + j + "] is " + v
+                            + "; quantization requires finite input");
+                }
+                if (!Float.isFinite((float) v)) {
+                    return new IllegalArgumentException("element [" + i + ", " + j + "] = " + v
+                            + " overflows fp32 (rounds to " + (float) v + "); quantization requires finite fp32 input");
+                }
+            }
+        }
+        throw new IllegalStateException("the GPU flagged a non-finite element, but the input has none: a kernel defect");
+    }
+}
