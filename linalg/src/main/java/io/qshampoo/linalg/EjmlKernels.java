@@ -91,17 +91,46 @@ final class EjmlKernels implements DenseKernels {
                 + " matrix, even with " + EIGEN_ITERATION_BUDGETS[EIGEN_ITERATION_BUDGETS.length - 1] + " QR iterations");
     }
 
+    /**
+     * Thin SVD by EJML's implicit-QR SVD, checked: EJML caps its QR sweeps (no setter) and, on matrices with
+     * many exactly-zero rows (dead ReLU units in a Frequent-Directions update), can give up, return NaN, or
+     * return non-orthonormal vectors. The result is accepted only if every σ is finite and U is orthonormal
+     * (after {@link #completeNullColumns}); otherwise the decomposition is recomputed with Commons Math's
+     * Golub–Kahan SVD. Cost: the SVD, plus a Gram check U·Uᵀ of O(rows·r²), about 15% more.
+     */
     @Override
     public ThinSvd thinSvd(DMatrixRMaj m) {
-        final int rows = m.numRows;
-        final int r = Math.min(rows, m.numCols);
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(rows, m.numCols, true, false,
-                true);
-        if (!svd.decompose(svd.inputModified() ? m.copy() : m)) {
-            throw new ArithmeticException("EJML SVD did not converge for a " + rows + "x" + m.numCols + " matrix");
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, m.numCols, true,
+                false, true);
+        if (svd.decompose(svd.inputModified() ? m.copy() : m)) {
+            ThinSvd t = sortedAndCompleted(svd.getSingularValues(), svd.getU(null, false), m.numRows);
+            if (t != null) {
+                return t;
+            }
         }
-        double[] raw = svd.getSingularValues();
-        DMatrixRMaj u = svd.getU(null, false);
+        double[][] rowsData = new double[m.numRows][m.numCols];
+        for (int i = 0; i < m.numRows; i++) {
+            System.arraycopy(m.data, i * m.numCols, rowsData[i], 0, m.numCols);
+        }
+        org.apache.commons.math3.linear.SingularValueDecomposition cm =
+                new org.apache.commons.math3.linear.SingularValueDecomposition(
+                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(rowsData, false));
+        ThinSvd t = sortedAndCompleted(cm.getSingularValues(), new DMatrixRMaj(cm.getU().getData()), m.numRows);
+        if (t == null) {
+            throw new ArithmeticException("SVD failed for a " + m.numRows + "x" + m.numCols
+                    + " matrix (EJML and Commons Math both returned non-finite or non-orthonormal factors)");
+        }
+        return t;
+    }
+
+    /** Sorts descending, completes null columns, and returns null unless σ is finite and U orthonormal. */
+    private static ThinSvd sortedAndCompleted(double[] raw, DMatrixRMaj u, int rows) {
+        final int r = Math.min(raw.length, u.numCols);
+        for (int j = 0; j < r; j++) {
+            if (!Double.isFinite(raw[j])) {
+                return null;
+            }
+        }
         Integer[] order = IntStream.range(0, r).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
         double[] sigma = new double[r];
@@ -113,6 +142,78 @@ final class EjmlKernels implements DenseKernels {
                 sorted.data[i * r + j] = u.get(i, src);
             }
         }
+        completeNullColumns(sorted, sigma);
+        DMatrixRMaj gram = new DMatrixRMaj(r, r);
+        CommonOps_DDRM.multTransA(sorted, sorted, gram);
+        // A backward-stable SVD leaves |UᵀU − I| ≈ rows·u; 1e-8 accepts that for any practical size and
+        // rejects the O(1) failures seen.
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                double d = gram.data[i * r + j] - (i == j ? 1.0 : 0.0);
+                if (!(Math.abs(d) <= 1e-8)) {
+                    return null;
+                }
+            }
+        }
         return new ThinSvd(sorted, sigma);
+    }
+
+    /**
+     * Left singular vectors of (numerically) zero singular values are arbitrary, and are not always returned
+     * orthonormal. Each such column is replaced by an orthonormal completion: Gram–Schmidt (twice, for
+     * stability) of the column as computed, or failing that of unit vectors, against the columns before it.
+     * Columns of non-zero singular values are left as computed. Cost O(rows·r) per replaced column.
+     */
+    private static void completeNullColumns(DMatrixRMaj u, double[] sigma) {
+        final int rows = u.numRows;
+        final int r = u.numCols;
+        if (r == 0) {
+            return;
+        }
+        // A singular value below r·u·σ₁ is zero to working precision (the SVD's backward error).
+        double zero = r * 0x1p-52 * sigma[0];
+        int nextUnit = 0;
+        double[] v = new double[rows];
+        for (int j = 0; j < r; j++) {
+            if (sigma[j] > zero) {
+                continue;
+            }
+            sigma[j] = 0.0;
+            boolean fromColumn = true;
+            while (true) {
+                if (fromColumn) {
+                    for (int i = 0; i < rows; i++) {
+                        v[i] = Double.isFinite(u.data[i * r + j]) ? u.data[i * r + j] : 0.0;
+                    }
+                    fromColumn = false;
+                } else {
+                    Arrays.fill(v, 0.0);
+                    v[nextUnit++ % rows] = 1.0;
+                }
+                for (int pass = 0; pass < 2; pass++) {
+                    for (int k = 0; k < j; k++) {
+                        double dot = 0;
+                        for (int i = 0; i < rows; i++) {
+                            dot += u.data[i * r + k] * v[i];
+                        }
+                        for (int i = 0; i < rows; i++) {
+                            v[i] -= dot * u.data[i * r + k];
+                        }
+                    }
+                }
+                double norm = 0;
+                for (double x : v) {
+                    norm += x * x;
+                }
+                norm = Math.sqrt(norm);
+                // The column is independent of the previous ones if a good part of it survives the projection.
+                if (norm > 0.5 || nextUnit > 2 * rows) {
+                    for (int i = 0; i < rows; i++) {
+                        u.data[i * r + j] = v[i] / norm;
+                    }
+                    break;
+                }
+            }
+        }
     }
 }
