@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
                 + "norm and the baseline's learning rate applies.",
                 "Default learning rates: SGD-M and Shampoo on SGD-M 0.05, AdamW and Shampoo on AdamW 0.001.",
                 "",
-                "Fashion-MNIST defaults: MLP 784-256-10, 5 epochs, batch 128, T1 10, T2 50, sketch rank 256 "
+                "Fashion-MNIST defaults: MLP 784-256-10, 5 epochs, batch 128, T1 10, T2 50, sketch rank 128 "
                 + "(one full run of 8 optimizers takes about an hour on 2 cores; most of it is Shampoo).",
                 "Digits defaults: MLP 64-64-10, 20 epochs, batch 32, T1 5, T2 25, sketch rank 16 (seconds).",
                 ""},
@@ -102,7 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "SGD-M, decoupled for AdamW (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--sketch-rank", paramLabel = "L", description = "Sketchy sketch size ℓ (default 256; digits 16).")
+    @Option(names = "--sketch-rank", paramLabel = "L", description = "Sketchy sketch size ℓ (default 128, the "
+            + "official code's rank; digits 16).")
     Integer sketchRank;
 
     @Option(names = "--max-root-failures", paramLabel = "N", defaultValue = "3", description = "A Shampoo factor whose "
@@ -131,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static Defaults defaultsFor(String dataset) {
-        return dataset.equals("digits") ? new Defaults(20, 32, 64, 5, 25, 16) : new Defaults(5, 128, 256, 10, 50, 256);
+        return dataset.equals("digits") ? new Defaults(20, 32, 64, 5, 25, 16) : new Defaults(5, 128, 256, 10, 50, 128);
     }
 
     /** Everything the options determine, validated. */

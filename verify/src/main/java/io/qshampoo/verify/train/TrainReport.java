@@ -144,8 +144,10 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
         String title = datasetTitle() + ", " + modelName() + ", batch " + config.batch();
         LinePlot acc = new LinePlot(title + ": test accuracy", "epoch (passes over the " + dataset.trainSize()
                 + " training examples)", "test accuracy (%)", false);
+        boolean logLoss = useLogScale(results);
         LinePlot loss = new LinePlot(title + ": training loss", "epoch (passes over the " + dataset.trainSize()
-                + " training examples)", "training loss (mean cross-entropy per example, nats; log scale)", true);
+                + " training examples)", "training loss (mean cross-entropy per example, nats" + (logLoss ? "; log scale)"
+                : ")"), logLoss);
         LinePlot time = new LinePlot(title + ": test accuracy against training time", "training wall time (s)",
                 "test accuracy (%)", false);
         int series = 0;
@@ -183,6 +185,26 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
             files.add(dir.resolve(ACCURACY_TIME_PNG));
         }
         return files;
+    }
+
+    /**
+     * Whether the training-loss axis should be logarithmic: only when the losses span at least two decades
+     * (max/min ≥ 100), so that at least two powers of ten — the only values XChart labels on a log axis —
+     * fall inside the range; a narrower range gets a linear axis with ordinary tick labels.
+     */
+    static boolean useLogScale(List<TrainResult> results) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (TrainResult r : results) {
+            for (TrainResult.Epoch e : r.epochs()) {
+                double l = e.trainLoss();
+                if (l > 0 && Double.isFinite(l)) {
+                    min = Math.min(min, l);
+                    max = Math.max(max, l);
+                }
+            }
+        }
+        return max > 0 && max / min >= 100;
     }
 
     /** The aligned results table: one row per optimizer, at its last completed epoch. */

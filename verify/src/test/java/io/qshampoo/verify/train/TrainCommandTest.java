@@ -78,6 +78,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void lossAxisIsLogarithmicOnlyOverTwoDecades() {
+        java.util.function.Function<double[], List<TrainResult>> results = losses -> {
+            List<TrainResult.Epoch> epochs = new java.util.ArrayList<>();
+            for (int i = 0; i < losses.length; i++) {
+                epochs.add(new TrainResult.Epoch(i + 1, i + 1, losses[i], 0, 0, 0, java.util.Map.of(), 0, 0, 0));
+            }
+            return List.of(new TrainResult("sgdm", "SGD-M", "sgdm", 0.1, epochs, null, false, 0));
+        };
+        assertTrue(!TrainReport.useLogScale(results.apply(new double[] {0.53, 0.18})));
+        assertTrue(TrainReport.useLogScale(results.apply(new double[] {1.0, 0.1, 0.005})));
+        assertTrue(!TrainReport.useLogScale(results.apply(new double[] {Double.NaN, 0.3})));
+    }
+
+    @Test
     void badOptionsExitWithCode2AndAMessage() {
         Run r = run("train", "--dataset", "digits", "--optimizers", "sgdm,lion", "--out", dir.toString());
         assertEquals(2, r.code());
