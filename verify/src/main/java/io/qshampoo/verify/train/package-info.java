@@ -17,8 +17,8 @@
  *       epoch). The official T1 = 100, T2 = 500 are meant for runs of tens of thousands of steps: over 5
  *       Fashion-MNIST epochs (2345 steps) they would refresh the roots only four times, the first after
  *       more than an epoch. Sketchy keeps ℓ = 128 directions per factor on Fashion-MNIST (the official code's
- *       rank; the paper's 256 would equal the order of the 256-wide factors, and currently makes linalg's
- *       Frequent-Directions SVD fail to converge there) and 16 on the digits.</li>
+ *       rank; the paper's 256 would equal the order of the 256-wide factors, which would then not be sketched at
+ *       all) and 16 on the digits.</li>
  *   <li><b>Training</b> ({@link io.qshampoo.verify.train.Trainer}): the same initial weights and the same
  *       seeded batch order for every optimizer; per epoch the mean training loss over its batches, test loss
  *       and accuracy, exact optimizer-state bytes, wall time. Deterministic: one thread, fixed order.</li>
