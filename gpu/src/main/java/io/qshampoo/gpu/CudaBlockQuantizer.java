@@ -10,6 +10,7 @@ import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.BlockQuantizer;
 import io.qshampoo.quant.CodeTable;
 import io.qshampoo.quant.PackedCodes;
+import io.qshampoo.quant.QuantizerChecks;
 import io.qshampoo.quant.StorageMode;
 
 /**
@@ -61,13 +62,13 @@ public final class CudaBlockQuantizer implements BlockQuantizer {
 
     @Override
     public void quantize(float[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] diagonal) {
-        QuantArguments.check(src == null ? -1 : src.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
+        QuantizerChecks.arguments(src == null ? -1 : src.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
         context.call(() -> {
             try (DeviceQuantization q = problem(rows, cols, mode)) {
                 q.upload(src);
                 q.launch();
                 if (q.nonFinite()) {
-                    throw QuantArguments.nonFinite(src, rows, cols, mode);
+                    throw QuantizerChecks.nonFinite(src, rows, cols, mode);
                 }
                 q.download(codes, scales, diagonal);
             }
@@ -77,13 +78,13 @@ public final class CudaBlockQuantizer implements BlockQuantizer {
 
     @Override
     public void quantize(double[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] diagonal) {
-        QuantArguments.check(src == null ? -1 : src.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
+        QuantizerChecks.arguments(src == null ? -1 : src.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
         context.call(() -> {
             try (DeviceQuantization q = problem(rows, cols, mode)) {
                 q.upload(src);
                 q.launch();
                 if (q.nonFinite()) {
-                    throw QuantArguments.nonFinite(src, rows, cols, mode);
+                    throw QuantizerChecks.nonFinite(src, rows, cols, mode);
                 }
                 q.download(codes, scales, diagonal);
             }
@@ -93,20 +94,20 @@ public final class CudaBlockQuantizer implements BlockQuantizer {
 
     /** A device-resident problem of this quantizer's table and layout (for repeated launches, e.g. timing). */
     DeviceQuantization problem(int rows, int cols, StorageMode mode) {
-        QuantArguments.shape(rows, cols, mode);
+        QuantizerChecks.shape(rows, cols, mode);
         return context.call(() -> new DeviceQuantization(context, kernels, image, table.bits(), layout, rows, cols, mode));
     }
 
     @Override
     public void dequantize(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode, float[] dst) {
-        QuantArguments.check(dst == null ? -1 : dst.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
+        QuantizerChecks.arguments(dst == null ? -1 : dst.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
         float[] out = decode(codes, scales, diagonal, rows, cols, mode);
         System.arraycopy(out, 0, dst, 0, out.length);
     }
 
     @Override
     public void dequantize(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode, double[] dst) {
-        QuantArguments.check(dst == null ? -1 : dst.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
+        QuantizerChecks.arguments(dst == null ? -1 : dst.length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
         float[] out = decode(codes, scales, diagonal, rows, cols, mode);
         for (int k = 0; k < out.length; k++) {
             dst[k] = out[k];

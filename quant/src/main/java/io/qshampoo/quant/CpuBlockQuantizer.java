@@ -82,7 +82,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
     public void quantize(float[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] diagonal) {
         check(src == null ? -1 : src.length, rows, cols, mode, codes, scales, diagonal);
         if (!quantize(src, null, rows, cols, mode, codes, scales, diagonal)) {
-            throw Checks.nonFinite(src, rows, cols, mode);
+            throw QuantizerChecks.nonFinite(src, rows, cols, mode);
         }
     }
 
@@ -90,7 +90,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
     public void quantize(double[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] diagonal) {
         check(src == null ? -1 : src.length, rows, cols, mode, codes, scales, diagonal);
         if (!quantize(null, src, rows, cols, mode, codes, scales, diagonal)) {
-            throw Checks.nonFinite(src, rows, cols, mode);
+            throw QuantizerChecks.nonFinite(src, rows, cols, mode);
         }
     }
 
@@ -107,12 +107,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
     }
 
     private void check(int length, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] diagonal) {
-        Checks.shape(rows, cols, mode);
-        if (length < 0) {
-            throw new IllegalArgumentException("matrix array must not be null");
-        }
-        Checks.arrayLength(length, rows, cols, "matrix array");
-        Checks.buffers(codes, scales, diagonal, rows, cols, mode, table.bits(), layout);
+        QuantizerChecks.arguments(length, rows, cols, mode, codes, scales, diagonal, table.bits(), layout);
     }
 
     /** Returns false when a non-finite element was met (the caller then reports the first one). */

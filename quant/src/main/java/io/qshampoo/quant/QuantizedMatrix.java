@@ -68,8 +68,8 @@ public final class QuantizedMatrix {
                                            BlockQuantizer quantizer) {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(config, "config");
-        Checks.shape(rows, cols, mode);
-        Checks.arrayLength(src.length, rows, cols, "src");
+        QuantizerChecks.shape(rows, cols, mode);
+        QuantizerChecks.arrayLength(src.length, rows, cols, "src");
         BlockQuantizer q = quantizerFor(config, quantizer);
         if (!config.quantizes(rows, cols)) {
             float[] v = new float[Math.toIntExact(mode.fp32Count(rows, cols))];
@@ -79,7 +79,7 @@ public final class QuantizedMatrix {
                 for (int j = 0; j < end; j++) {
                     float x = src[i * cols + j];
                     if (!Float.isFinite(x)) {
-                        throw Checks.nonFinite(src, rows, cols, mode);
+                        throw QuantizerChecks.nonFinite(src, rows, cols, mode);
                     }
                     v[w++] = x;
                 }
@@ -98,8 +98,8 @@ public final class QuantizedMatrix {
                                            BlockQuantizer quantizer) {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(config, "config");
-        Checks.shape(rows, cols, mode);
-        Checks.arrayLength(src.length, rows, cols, "src");
+        QuantizerChecks.shape(rows, cols, mode);
+        QuantizerChecks.arrayLength(src.length, rows, cols, "src");
         BlockQuantizer q = quantizerFor(config, quantizer);
         if (!config.quantizes(rows, cols)) {
             float[] v = new float[Math.toIntExact(mode.fp32Count(rows, cols))];
@@ -109,7 +109,7 @@ public final class QuantizedMatrix {
                 for (int j = 0; j < end; j++) {
                     float x = (float) src[i * cols + j];
                     if (!Float.isFinite(x)) {
-                        throw Checks.nonFinite(src, rows, cols, mode);
+                        throw QuantizerChecks.nonFinite(src, rows, cols, mode);
                     }
                     v[w++] = x;
                 }
@@ -144,8 +144,8 @@ public final class QuantizedMatrix {
     public static QuantizedMatrix fromStorage(int rows, int cols, StorageMode mode, QuantizationConfig config,
                                               byte[] codes, float[] scales, float[] diagonal) {
         Objects.requireNonNull(config, "config");
-        Checks.shape(rows, cols, mode);
-        Checks.buffers(codes, scales, diagonal, rows, cols, mode, config.bits(), config.layout());
+        QuantizerChecks.shape(rows, cols, mode);
+        QuantizerChecks.buffers(codes, scales, diagonal, rows, cols, mode, config.bits(), config.layout());
         for (int k = 0; k < scales.length; k++) {
             if (!(scales[k] >= 0f && scales[k] <= Float.MAX_VALUE)) {
                 throw new IllegalArgumentException("scale " + k + " is " + scales[k] + "; block absmax values are finite and ≥ 0");
@@ -177,7 +177,7 @@ public final class QuantizedMatrix {
      */
     public void dequantizeInto(float[] dst, BlockQuantizer quantizer) {
         Objects.requireNonNull(dst, "dst");
-        Checks.arrayLength(dst.length, rows, cols, "dst");
+        QuantizerChecks.arrayLength(dst.length, rows, cols, "dst");
         if (fp32 != null) {
             expandFp32(dst, null);
         } else {
@@ -188,7 +188,7 @@ public final class QuantizedMatrix {
     /** As {@link #dequantizeInto(double[])}, decoded by {@code quantizer} (null: {@code config.quantizer()}). */
     public void dequantizeInto(double[] dst, BlockQuantizer quantizer) {
         Objects.requireNonNull(dst, "dst");
-        Checks.arrayLength(dst.length, rows, cols, "dst");
+        QuantizerChecks.arrayLength(dst.length, rows, cols, "dst");
         if (fp32 != null) {
             expandFp32(null, dst);
         } else {

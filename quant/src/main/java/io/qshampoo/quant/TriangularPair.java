@@ -82,7 +82,7 @@ public final class TriangularPair {
      */
     public static TriangularPair zeros(int n, QuantizationConfig config, BlockQuantizer quantizer) {
         Objects.requireNonNull(config, "config");
-        Checks.shape(n, n, StorageMode.STRICTLY_LOWER);
+        QuantizerChecks.shape(n, n, StorageMode.STRICTLY_LOWER);
         BlockQuantizer q = quantizer == null ? config.quantizer() : quantizer;
         if (q.table().mapping() != config.mapping() || q.table().bits() != config.bits() || !q.layout().equals(config.layout())) {
             throw new IllegalArgumentException("quantizer (" + q.table() + ", " + q.layout() + ") does not match config ("
@@ -103,7 +103,7 @@ public final class TriangularPair {
     public static TriangularPair fromStorage(int n, QuantizationConfig config, byte[] codes, float[] factorScales,
                                              float[] errorScales, float[] factorDiagonal) {
         Objects.requireNonNull(config, "config");
-        Checks.shape(n, n, StorageMode.STRICTLY_LOWER);
+        QuantizerChecks.shape(n, n, StorageMode.STRICTLY_LOWER);
         TriangularPair p = new TriangularPair(n, config, config.quantizer());
         if (p.codes == null) {
             throw new IllegalArgumentException("a " + n + " × " + n + " pair is below minElements = " + config.minElements()
@@ -165,15 +165,15 @@ public final class TriangularPair {
 
     private void write(float[] f, double[] d, boolean factor) {
         int len = f != null ? f.length : Objects.requireNonNull(d, "matrix").length;
-        Checks.arrayLength(len, n, n, factor ? "factor" : "error state");
+        QuantizerChecks.arrayLength(len, n, n, factor ? "factor" : "error state");
         if (fp32 != null) {
             float[] lower = new float[n * n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j <= i; j++) {
                     float v = f != null ? f[i * n + j] : (float) d[i * n + j];
                     if (!Float.isFinite(v)) {
-                        throw f != null ? Checks.nonFinite(f, n, n, StorageMode.STRICTLY_LOWER)
-                                : Checks.nonFinite(d, n, n, StorageMode.STRICTLY_LOWER);
+                        throw f != null ? QuantizerChecks.nonFinite(f, n, n, StorageMode.STRICTLY_LOWER)
+                                : QuantizerChecks.nonFinite(d, n, n, StorageMode.STRICTLY_LOWER);
                     }
                     lower[i * n + j] = v;
                 }
@@ -234,7 +234,7 @@ public final class TriangularPair {
 
     private void read(float[] df, double[] dd, boolean factor) {
         int len = df != null ? df.length : Objects.requireNonNull(dd, "dst").length;
-        Checks.arrayLength(len, n, n, "dst");
+        QuantizerChecks.arrayLength(len, n, n, "dst");
         if (fp32 != null) {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {

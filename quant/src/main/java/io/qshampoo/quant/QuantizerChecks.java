@@ -1,15 +1,34 @@
 package io.qshampoo.quant;
 
-/** Argument checks with messages that say what was found and what was expected. */
-final class Checks {
+/**
+ * The boundary checks of the {@link BlockQuantizer} contract, with messages that say what was found and what
+ * was expected. Public so that every implementation (the CPU reference, the CUDA backend) refuses the same
+ * arguments with the same words.
+ */
+public final class QuantizerChecks {
 
     /** Largest array the JDK reliably allocates. */
-    static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
-    private Checks() {
+    private QuantizerChecks() {
     }
 
-    static void shape(int rows, int cols, StorageMode mode) {
+    /**
+     * All argument checks of quantize/dequantize: shape, the matrix array's length ({@code length} −1 for a
+     * null array), and the code, scale and diagonal buffers' lengths.
+     */
+    public static void arguments(int length, int rows, int cols, StorageMode mode, byte[] codes, float[] scales,
+                                 float[] diagonal, int bits, BlockLayout layout) {
+        shape(rows, cols, mode);
+        if (length < 0) {
+            throw new IllegalArgumentException("matrix array must not be null");
+        }
+        arrayLength(length, rows, cols, "matrix array");
+        buffers(codes, scales, diagonal, rows, cols, mode, bits, layout);
+    }
+
+    /** Rows, columns and mode: at least 1×1, at most {@link #MAX_ELEMENTS}, square where the mode needs it. */
+    public static void shape(int rows, int cols, StorageMode mode) {
         if (mode == null) {
             throw new IllegalArgumentException("storage mode must not be null");
         }
@@ -24,14 +43,14 @@ final class Checks {
         }
     }
 
-    static void arrayLength(int length, int rows, int cols, String what) {
+    public static void arrayLength(int length, int rows, int cols, String what) {
         if (length < (long) rows * cols) {
             throw new IllegalArgumentException(what + " has " + length + " elements; a " + rows + " × " + cols
                     + " matrix needs at least " + (long) rows * cols);
         }
     }
 
-    static void buffers(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode,
+    public static void buffers(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode,
                         int bits, BlockLayout layout) {
         String what = bits + "-bit " + rows + " × " + cols + " " + mode + " matrix";
         int codeBytes = PackedCodes.byteLength(bits, Math.toIntExact(mode.codeCount(rows, cols)));
@@ -53,7 +72,7 @@ final class Checks {
     }
 
     /** Throws for the first element (row-major) that {@code mode} reads and that is not finite. */
-    static IllegalArgumentException nonFinite(float[] src, int rows, int cols, StorageMode mode) {
+    public static IllegalArgumentException nonFinite(float[] src, int rows, int cols, StorageMode mode) {
         for (int i = 0; i < rows; i++) {
             int end = mode == StorageMode.STRICTLY_LOWER ? i + 1 : cols;
             for (int j = 0; j < end; j++) {
@@ -64,11 +83,11 @@ final class Checks {
                 }
             }
         }
-        throw new AssertionError("a non-finite element was detected but not found");
+        throw new IllegalStateException("a non-finite element was reported, but the input has none: an implementation defect");
     }
 
     /** As the float overload; also names finite doubles that overflow fp32. */
-    static IllegalArgumentException nonFinite(double[] src, int rows, int cols, StorageMode mode) {
+    public static IllegalArgumentException nonFinite(double[] src, int rows, int cols, StorageMode mode) {
         for (int i = 0; i < rows; i++) {
             int end = mode == StorageMode.STRICTLY_LOWER ? i + 1 : cols;
             for (int j = 0; j < end; j++) {
@@ -83,6 +102,6 @@ final class Checks {
                 }
             }
         }
-        throw new AssertionError("a non-finite element was detected but not found");
+        throw new IllegalStateException("a non-finite element was reported, but the input has none: an implementation defect");
     }
 }
