@@ -48,12 +48,30 @@ public final class CoupledNewtonInverseRoot implements InverseRoot {
     public RootResult compute(DMatrixRMaj a, int p) {
         MatrixChecks.requireSymmetric(a, "matrix");
         MatrixChecks.requirePositive(p, "root order p");
-        final int n = a.numRows;
         double r = settings.ridge().valueFor(a, kernels);
         DMatrixRMaj shifted = MatrixPower.shifted(a, r);
         // The iteration has no way to report an indefinite input; a Cholesky (n³/3, small beside the
         // iteration) refuses it with the failing pivot instead.
         new Cholesky(kernels).lower(shifted);
+        return iterate(shifted, r, p);
+    }
+
+    /**
+     * The iteration on A as given, symmetric or not, as the official naive 4-bit code runs it on a dequantized
+     * statistic: no symmetry or definiteness check (an unsuitable input shows as a root that did not converge or
+     * is not finite); the ridge needs a power-iteration or absolute {@link Ridge} (an exact λmax needs symmetry).
+     */
+    @Override
+    public RootResult computeAsGiven(DMatrixRMaj a, int p) {
+        MatrixChecks.requireSquare(a, "matrix");
+        MatrixChecks.requireFinite(a, "matrix");
+        MatrixChecks.requirePositive(p, "root order p");
+        double r = settings.ridge().valueFor(a, kernels);
+        return iterate(MatrixPower.shifted(a, r), r, p);
+    }
+
+    private RootResult iterate(DMatrixRMaj shifted, double r, int p) {
+        final int n = shifted.numRows;
         double norm = NormOps_DDRM.normF(shifted);
         double z = (1.0 + p) / (2.0 * norm);
 

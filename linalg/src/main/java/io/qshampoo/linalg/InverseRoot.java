@@ -20,4 +20,21 @@ public interface InverseRoot {
      * @throws NotPositiveDefiniteException if a + r·I is not positive definite
      */
     RootResult compute(DMatrixRMaj a, int p);
+
+    /**
+     * The root of a matrix that is symmetric only up to a perturbation — a dequantized statistic D(Q(L)), whose
+     * mirror entries fall in different quantization blocks — taken as it is where the method allows it. The
+     * default takes the root of the symmetric part (A + Aᵀ)/2 (a method built on the symmetric eigendecomposition
+     * has no other choice); {@link CoupledNewtonInverseRoot} iterates on A itself, as the official naive 4-bit
+     * Shampoo code does.
+     *
+     * @param a square, finite; not modified
+     * @param p root order, ≥ 1
+     */
+    default RootResult computeAsGiven(DMatrixRMaj a, int p) {
+        MatrixChecks.requireFinite(a, "matrix");
+        DMatrixRMaj s = a.copy();
+        SyntheticMatrices.symmetrize(s);
+        return compute(s, p);
+    }
 }

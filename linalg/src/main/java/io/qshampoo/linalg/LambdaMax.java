@@ -40,10 +40,12 @@ public final class LambdaMax {
     /**
      * Power iteration as in the official code: v ← v/‖v‖, s = vᵀAv, stop when |s − s_prev| ≤ tolerance
      * or after maxIterations steps. Start vector: uniform(−1, 1) entries from {@link #START_SEED}.
-     * Cost O(n²) per step.
+     * A need not be symmetric (the official code runs it on dequantized, slightly asymmetric statistics); for
+     * symmetric A the estimate is ≤ λmax. Cost O(n²) per step.
      */
     public static Estimate powerIteration(DMatrixRMaj a, int maxIterations, double tolerance) {
-        MatrixChecks.requireSymmetric(a, "matrix");
+        MatrixChecks.requireSquare(a, "matrix");
+        MatrixChecks.requireFinite(a, "matrix");
         MatrixChecks.requirePositive(maxIterations, "maxIterations");
         MatrixChecks.requireNonNegative(tolerance, "tolerance");
         final int n = a.numRows;

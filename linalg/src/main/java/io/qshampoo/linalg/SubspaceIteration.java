@@ -1,16 +1,15 @@
 package io.qshampoo.linalg;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.QRDecomposition;
 
 /**
  * One step of QR (orthogonal) subspace iteration with Rayleigh-quotient eigenvalues — Wang et al.'s
  * (2024) eigenvector refresh: given the statistic L and the current eigenvector estimate V,
  *
- * <pre>  Q·R = L·V,  V' = Q (columns signed so that diag(R) ≥ 0),  sᵢ = (V'ᵀ·L·V')ᵢᵢ  </pre>
+ * <pre>  Q·R = L·V,  V' = Q,  sᵢ = (V'ᵀ·L·V')ᵢᵢ  </pre>
  *
- * The sign convention keeps column i of V' aligned with column i of V when V is already close.
+ * The signs of V''s columns follow a {@link QrSignRule}: diag(R) ≥ 0 (the default) keeps column i of V' aligned
+ * with column i of V when V is already close; Householder signs are what {@code torch.linalg.qr} returns.
  *
  * <p>Cost for n×n L and n×k V: two products L·V and L·V' (4n²k) and a QR (about 2nk²).
  */
@@ -38,13 +37,19 @@ public final class SubspaceIteration {
         this.kernels = kernels;
     }
 
+    /** One subspace-iteration step with diag(R) ≥ 0 ({@link QrSignRule#POSITIVE_DIAGONAL}). */
+    public Step step(DMatrixRMaj l, DMatrixRMaj v) {
+        return step(l, v, QrSignRule.POSITIVE_DIAGONAL);
+    }
+
     /**
      * One subspace-iteration step.
      *
-     * @param l symmetric n×n
-     * @param v n×k, 1 ≤ k ≤ n, finite
+     * @param l     symmetric n×n
+     * @param v     n×k, 1 ≤ k ≤ n, finite
+     * @param signs the sign rule of Q's columns ({@link HouseholderQr})
      */
-    public Step step(DMatrixRMaj l, DMatrixRMaj v) {
+    public Step step(DMatrixRMaj l, DMatrixRMaj v, QrSignRule signs) {
         MatrixChecks.requireSymmetric(l, "statistic");
         MatrixChecks.requireFinite(v, "eigenvectors");
         final int n = l.numRows;
@@ -55,19 +60,7 @@ public final class SubspaceIteration {
         final int k = v.numCols;
         DMatrixRMaj lv = new DMatrixRMaj(n, k);
         kernels.mult(l, v, lv);
-        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(n, k);
-        if (!qr.decompose(lv.copy())) {
-            throw new ArithmeticException("QR decomposition of L·V failed");
-        }
-        DMatrixRMaj q = qr.getQ(null, true);
-        DMatrixRMaj r = qr.getR(null, true);
-        for (int j = 0; j < k; j++) {
-            if (r.get(j, j) < 0) {
-                for (int i = 0; i < n; i++) {
-                    q.data[i * k + j] = -q.data[i * k + j];
-                }
-            }
-        }
+        DMatrixRMaj q = HouseholderQr.factor(lv, signs).q();
         DMatrixRMaj lq = new DMatrixRMaj(n, k);
         kernels.mult(l, q, lq);
         double[] values = new double[k];

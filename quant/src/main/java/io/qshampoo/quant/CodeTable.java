@@ -40,6 +40,8 @@ public final class CodeTable {
 
     private final Mapping mapping;
     private final int bits;
+    /** Whether the entries were given as data ({@link #custom}) rather than built from the mapping. */
+    private final boolean custom;
     private final float[] values;
     private final float[] midpoints;
     /** thresholds[k] = m_k for even k, nextDown(m_k) for odd k; thresholds[size − 1] = +∞. code = #{k : x̄ &gt; thresholds[k]}. */
@@ -53,9 +55,10 @@ public final class CodeTable {
     static final int BUCKET_SHIFT = 14;
     static final int BUCKET_BITS = 32 - BUCKET_SHIFT;
 
-    private CodeTable(Mapping mapping, int bits, float[] values) {
+    private CodeTable(Mapping mapping, int bits, float[] values, boolean custom) {
         this.mapping = mapping;
         this.bits = bits;
+        this.custom = custom;
         this.values = values;
         int n = values.length;
         for (int k = 0; k + 1 < n; k++) {
@@ -119,10 +122,46 @@ public final class CodeTable {
         synchronized (CACHE) {
             CodeTable[] tables = CACHE.computeIfAbsent(mapping, m -> new CodeTable[3]);
             if (tables[slot] == null) {
-                tables[slot] = new CodeTable(mapping, bits, build(mapping, bits));
+                tables[slot] = new CodeTable(mapping, bits, build(mapping, bits), false);
             }
             return tables[slot];
         }
+    }
+
+    /**
+     * A table given as data: the other side's fp32 entries, e.g. a {@code torch.linspace}-built linear-2 table whose
+     * entries differ from {@link #of}'s by a few ulps on some CPU dispatch paths. Encoding follows the same rule
+     * (fp32 midpoints, ties to the even index), so a quantizer with this table reproduces the other side's codes.
+     *
+     * @param nominal the mapping the table stands for (reports and checks of the configuration use it)
+     * @param values  2^b entries for b = 3, 4 or 8: finite, within [−1, 1], strictly increasing (copied)
+     * @throws IllegalArgumentException naming the first entry that breaks a condition
+     */
+    public static CodeTable custom(Mapping nominal, float[] values) {
+        if (nominal == null || values == null) {
+            throw new IllegalArgumentException("custom code table: mapping and values must not be null");
+        }
+        int bits = Integer.numberOfTrailingZeros(values.length);
+        if (values.length != 1 << bits || (bits != 3 && bits != 4 && bits != 8)) {
+            throw new IllegalArgumentException("custom code table has " + values.length
+                    + " entries; expected 8, 16 or 256 (3, 4 or 8 bits)");
+        }
+        for (int k = 0; k < values.length; k++) {
+            float v = values[k];
+            if (!(v >= -1f && v <= 1f)) {
+                throw new IllegalArgumentException("custom code table entry " + k + " is " + v + "; expected a finite value in [-1, 1]");
+            }
+            if (k > 0 && !(values[k - 1] < v)) {
+                throw new IllegalArgumentException("custom code table entries " + (k - 1) + " and " + k + " are "
+                        + values[k - 1] + " and " + v + "; expected strictly increasing entries");
+            }
+        }
+        return new CodeTable(nominal, bits, values.clone(), true);
+    }
+
+    /** Whether this table was given as data ({@link #custom}) rather than built from its mapping. */
+    public boolean isCustom() {
+        return custom;
     }
 
     static int bitsSlot(int bits) {
@@ -291,6 +330,6 @@ public final class CodeTable {
 
     @Override
     public String toString() {
-        return mapping.id() + "/" + bits + "-bit";
+        return (custom ? "custom " : "") + mapping.id() + "/" + bits + "-bit";
     }
 }

@@ -107,7 +107,7 @@ final class CholeskyQuantizedFactor implements KroneckerFactor {
 
     @Override
     public void refreshRoot(long step) {
-        root.refresh(rootMethod, reconstructed(), step); // Eq. (12)
+        root.refresh(rootMethod, reconstructed(), false, step); // Eq. (12)
     }
 
     @Override

@@ -17,7 +17,11 @@ import io.qshampoo.linalg.SubspaceIteration;
  *   root (every T2):    V = Björck(D(V̄), t2),  L̂ = Q(V·(S + ε·max S)^(−1/4)·Vᵀ)   (DiagReal)
  * </pre>
  *
- * Defaults t1 = 1, t2 = 4 (official code). V̄ is quantized whole; V̄₀ = I, S₀ = ε (so L₀ = ε·I), L̂₀ = I.
+ * Defaults t1 = 1, t2 = 4 (official code). What is quantized is <b>Vᵀ</b>, one eigenvector per row, as the official
+ * {@code QTensorSVDFast} stores it: with row-segment blocks every block then holds components of a single
+ * eigenvector and gets its own scale (quantizing V itself would mix 64 eigenvectors of very different component
+ * sizes in one block). The record tag is {@code name.Vt}. The signs of the refreshed eigenvectors follow
+ * {@link Conventions#qrSigns()}. V̄₀ = Q(I), S₀ = ε (so L₀ = ε·I), L̂₀ = I.
  *
  * <p>Cost: update O(order³) (Björck, rebuild, subspace step); root O(order³).
  */
@@ -41,7 +45,7 @@ final class EigenQuantizedFactor implements KroneckerFactor {
         this.kernels = kernels;
         this.bjorck = new Bjorck(kernels);
         this.subspace = new SubspaceIteration(kernels);
-        this.vectors = Storage.full(name + ".V", order, config);
+        this.vectors = Storage.full(name + ".Vt", order, config);
         this.values = new float[order];
         this.valuesTag = name + ".S";
         this.root = new StoredRoot(name, order, side, config, kernels);
@@ -56,14 +60,19 @@ final class EigenQuantizedFactor implements KroneckerFactor {
 
     @Override
     public void updateStatistics(DMatrixRMaj g) {
-        DMatrixRMaj v = bjorck.orthonormalize(vectors.load(), config.bjorckUpdateSteps());
+        DMatrixRMaj v = bjorck.orthonormalize(loadVectors(), config.bjorckUpdateSteps());
         DMatrixRMaj l = rebuild(v);
         CommonOps_DDRM.add(config.beta(), l, 1 - config.beta(), side.gram(g, kernels), l);
-        SubspaceIteration.Step step = subspace.step(l, v);
-        vectors.store(step.vectors());
+        SubspaceIteration.Step step = subspace.step(l, v, config.conventions().qrSigns());
+        vectors.store(CommonOps_DDRM.transpose(step.vectors(), null));
         for (int i = 0; i < order; i++) {
             values[i] = (float) step.values()[i];
         }
+    }
+
+    /** V = D(V̄ᵀ)ᵀ: eigenvectors as columns. Björck commutes with the transpose, so rectifying V or Vᵀ is the same. */
+    private DMatrixRMaj loadVectors() {
+        return CommonOps_DDRM.transpose(vectors.load(), null);
     }
 
     /** V·diag(S)·Vᵀ, symmetrized. */
@@ -88,7 +97,7 @@ final class EigenQuantizedFactor implements KroneckerFactor {
 
     @Override
     public void refreshRoot(long step) {
-        DMatrixRMaj v = bjorck.orthonormalize(vectors.load(), config.bjorckRootSteps());
+        DMatrixRMaj v = bjorck.orthonormalize(loadVectors(), config.bjorckRootSteps());
         double max = Double.NEGATIVE_INFINITY;
         for (float s : values) {
             max = Math.max(max, s);
@@ -116,7 +125,7 @@ final class EigenQuantizedFactor implements KroneckerFactor {
 
     @Override
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
-        out.put(prefix + ".V", vectors.load());
+        out.put(prefix + ".V", loadVectors());
         DMatrixRMaj s = new DMatrixRMaj(order, 1);
         for (int i = 0; i < order; i++) {
             s.data[i] = values[i];

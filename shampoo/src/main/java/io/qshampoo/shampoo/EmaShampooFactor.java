@@ -50,13 +50,16 @@ final class EmaShampooFactor implements KroneckerFactor {
     }
 
     /**
-     * D(L̄), symmetrized. Quantized mirror entries (i, j) and (j, i) fall in different blocks with
-     * different scales, so D(Q(L)) is symmetric only up to the quantization error; the root needs a
-     * symmetric matrix, so VQ uses (D(L̄) + D(L̄)ᵀ)/2 — a no-op for fp32 storage of a symmetric L.
+     * D(L̄), symmetrized unless the conventions say otherwise. Quantized mirror entries (i, j) and (j, i) fall in
+     * different blocks with different scales, so D(Q(L)) is symmetric only up to the quantization error; qshampoo
+     * uses (D(L̄) + D(L̄)ᵀ)/2 — a no-op for fp32 storage of a symmetric L — while the official naive 4-bit code
+     * runs the EMA and the root on D(L̄) as it is ({@link Conventions#symmetrizeStatistic()}).
      */
     private DMatrixRMaj loadStatistic() {
         DMatrixRMaj l = statistic.load();
-        SyntheticMatrices.symmetrize(l);
+        if (config.conventions().symmetrizeStatistic()) {
+            SyntheticMatrices.symmetrize(l);
+        }
         return l;
     }
 
@@ -69,7 +72,7 @@ final class EmaShampooFactor implements KroneckerFactor {
 
     @Override
     public void refreshRoot(long step) {
-        root.refresh(rootMethod, loadStatistic(), step);
+        root.refresh(rootMethod, loadStatistic(), !config.conventions().symmetrizeStatistic(), step);
     }
 
     @Override

@@ -59,7 +59,8 @@ final class ParameterState implements Stateful {
     }
 
     /**
-     * One step k of Li et al. Alg. 1 for this parameter: statistics at k mod T1 = 0, roots at k mod T2 = 0,
+     * One step k of Li et al. Alg. 1 for this parameter: statistics at k mod T1 = 0 (or (k − 1) mod T1 = 0, per
+     * {@link Conventions#updatePhase()}), roots at k mod T2 = 0,
      * preconditioned and grafted direction per block, then the base optimizer.
      */
     void step(DenseTensor param, DenseTensor grad, long k, double learningRate) {
@@ -75,7 +76,7 @@ final class ParameterState implements Stateful {
                 double[] grafted = new double[g.getNumElements()];
                 s.graft().direction(g.data, grafted, k);
                 double[] blockDirection = grafted;
-                if (k % config.t1() == 0) {
+                if (config.conventions().updatePhase().updates(k, config.t1())) {
                     s.left().updateStatistics(g);
                     s.right().updateStatistics(g);
                 }

@@ -17,7 +17,7 @@ final class RootGuard implements Stateful {
     RootGuard(String name, ShampooConfig config) {
         this.name = name;
         this.maxConsecutive = config.maxConsecutiveRootFailures();
-        this.rejectUnconverged = config.rejectUnconvergedRoots();
+        this.rejectUnconverged = config.conventions().unconvergedRoots() == Conventions.UnconvergedRoots.REJECT;
     }
 
     /** Whether a result with these properties is acceptable; counts and may throw when not. */

@@ -1,6 +1,7 @@
 package io.qshampoo.shampoo;
 
 import io.qshampoo.quant.BlockLayout;
+import io.qshampoo.quant.CodeTable;
 import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
 
@@ -32,7 +33,12 @@ import io.qshampoo.quant.QuantizationConfig;
  * @param sketchBeta              Sketchy EMA factor β₂ of Obs. 6. Default 0.999 (Feinberg et al.).
  * @param sketchEpsilon           Sketchy ridge ε relative to the top eigenvalue of the sketch. Default 1e-7.
  * @param maxConsecutiveRootFailures a factor whose root fails this many times in a row throws. Default 3.
- * @param rejectUnconvergedRoots  whether a root that did not meet its tolerance counts as a failure. Default true.
+ * @param conventions             the choices the papers leave open (QR signs, VQ symmetrization, unconverged roots,
+ *                                Sketchy rank/tail/phase). Default {@link Conventions#qshampoo()}; the official
+ *                                code's are {@link Conventions#officialLowBitShampoo()} and
+ *                                {@link Conventions#officialSketchy()}.
+ * @param codeTable               a code table given as data that replaces the mapping's built-in one (the other
+ *                                side's fp32 table, for replays), or null. Default null.
  * @param nonFinitePolicy         what to do with NaN/Inf gradients. Default {@link NonFinitePolicy#THROW}.
  */
 public record ShampooConfig(
@@ -56,8 +62,9 @@ public record ShampooConfig(
         double sketchBeta,
         double sketchEpsilon,
         int maxConsecutiveRootFailures,
-        boolean rejectUnconvergedRoots,
-        NonFinitePolicy nonFinitePolicy) {
+        Conventions conventions,
+        NonFinitePolicy nonFinitePolicy,
+        CodeTable codeTable) {
 
     /** The exponent of each Kronecker factor's inverse root for a matrix block: L^(−1/4), R^(−1/4). */
     public static final int ROOT_ORDER = 4;
@@ -73,8 +80,8 @@ public record ShampooConfig(
         require(bits == 3 || bits == 4 || bits == 8 || bits == 32, "bits is " + bits + "; expected 3, 4, 8 or 32");
         require(mapping != null && layout != null, "mapping and layout must be non-null");
         require(minQuantizedElements >= 0, "minQuantizedElements is " + minQuantizedElements + "; expected >= 0");
-        require(rootMethod != null && grafting != null && nonFinitePolicy != null,
-                "rootMethod, grafting and nonFinitePolicy must be non-null");
+        require(rootMethod != null && grafting != null && nonFinitePolicy != null && conventions != null,
+                "rootMethod, grafting, conventions and nonFinitePolicy must be non-null");
         require(startStep >= 1, "startStep is " + startStep + "; expected >= 1");
         require(bjorckUpdateSteps >= 0 && bjorckRootSteps >= 0, "Björck steps must be >= 0, got " + bjorckUpdateSteps
                 + " and " + bjorckRootSteps);
@@ -85,13 +92,13 @@ public record ShampooConfig(
         require(maxConsecutiveRootFailures >= 1, "maxConsecutiveRootFailures is " + maxConsecutiveRootFailures
                 + "; expected >= 1");
         if (bits != 32) {
-            new QuantizationConfig(mapping, bits, layout, minQuantizedElements); // validates the combination
+            new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable); // validates the combination
         }
     }
 
     /** The quantization of the stored states, or null at 32 bits. */
     public QuantizationConfig quantization() {
-        return bits == 32 ? null : new QuantizationConfig(mapping, bits, layout, minQuantizedElements);
+        return bits == 32 ? null : new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable);
     }
 
     /** Defaults throughout. */
@@ -126,8 +133,9 @@ public record ShampooConfig(
         b.sketchBeta = sketchBeta;
         b.sketchEpsilon = sketchEpsilon;
         b.maxConsecutiveRootFailures = maxConsecutiveRootFailures;
-        b.rejectUnconvergedRoots = rejectUnconvergedRoots;
+        b.conventions = conventions;
         b.nonFinitePolicy = nonFinitePolicy;
+        b.codeTable = codeTable;
         return b;
     }
 
@@ -163,8 +171,9 @@ public record ShampooConfig(
         private double sketchBeta = 0.999;
         private double sketchEpsilon = 1e-7;
         private int maxConsecutiveRootFailures = 3;
-        private boolean rejectUnconvergedRoots = true;
+        private Conventions conventions = Conventions.qshampoo();
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.THROW;
+        private CodeTable codeTable;
 
         private Builder() {
         }
@@ -188,14 +197,16 @@ public record ShampooConfig(
         public Builder sketchBeta(double v) { sketchBeta = v; return this; }
         public Builder sketchEpsilon(double v) { sketchEpsilon = v; return this; }
         public Builder maxConsecutiveRootFailures(int v) { maxConsecutiveRootFailures = v; return this; }
-        public Builder rejectUnconvergedRoots(boolean v) { rejectUnconvergedRoots = v; return this; }
+        public Builder conventions(Conventions v) { conventions = v; return this; }
         public Builder nonFinitePolicy(NonFinitePolicy v) { nonFinitePolicy = v; return this; }
+        /** A code table given as data (null: the mapping's built-in table). */
+        public Builder codeTable(CodeTable v) { codeTable = v; return this; }
 
         public ShampooConfig build() {
             return new ShampooConfig(variant, beta, betaE, epsilon, t1, t2, maxBlockOrder, bits, mapping, layout,
                     minQuantizedElements, rootMethod, grafting, startStep, bjorckUpdateSteps, bjorckRootSteps,
-                    sketchRank, sketchBeta, sketchEpsilon, maxConsecutiveRootFailures, rejectUnconvergedRoots,
-                    nonFinitePolicy);
+                    sketchRank, sketchBeta, sketchEpsilon, maxConsecutiveRootFailures, conventions,
+                    nonFinitePolicy, codeTable);
         }
     }
 }

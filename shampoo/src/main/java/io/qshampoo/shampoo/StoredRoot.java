@@ -27,11 +27,17 @@ final class StoredRoot implements Stateful {
         root.store(CommonOps_DDRM.identity(order));
     }
 
-    /** Computes the root of a statistic with the configured method and keeps it if the guard accepts it. */
-    void refresh(InverseRoot method, DMatrixRMaj statistic, long step) {
+    /**
+     * Computes the root of a statistic with the configured method and keeps it if the guard accepts it.
+     *
+     * @param asGiven whether the statistic may be slightly asymmetric and is used as it is
+     *                ({@link InverseRoot#computeAsGiven}) rather than required symmetric
+     */
+    void refresh(InverseRoot method, DMatrixRMaj statistic, boolean asGiven, long step) {
         RootResult r;
         try {
-            r = method.compute(statistic, ShampooConfig.ROOT_ORDER);
+            r = asGiven ? method.computeAsGiven(statistic, ShampooConfig.ROOT_ORDER)
+                    : method.compute(statistic, ShampooConfig.ROOT_ORDER);
         } catch (IllegalArgumentException | ArithmeticException e) {
             guard.failed(step, e);
             return;
