@@ -14,11 +14,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.qshampoo.linalg.QrSignRule;
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.Mapping;
 import io.qshampoo.shampoo.AdaGrad;
 import io.qshampoo.shampoo.AdamW;
 import io.qshampoo.shampoo.BaseOptimizer;
+import io.qshampoo.shampoo.Conventions;
 import io.qshampoo.shampoo.Grafting;
 import io.qshampoo.shampoo.RmsProp;
 import io.qshampoo.shampoo.RootMethod;
@@ -35,6 +37,8 @@ import io.qshampoo.shampoo.Variant;
  * <pre>{@code
  * { "format": "qshampoo-trace/1",
  *   "variant": "cq+ef",                                   // fp32, vq, cq, cq+ef, eigen4, sketchy
+ *   "conventions": "official",                            // or "qshampoo" (default); see docs/conventions.md
+ *   "codeTable": "table.npy",                             // optional: the other side's float32 code table
  *   "config": { "beta": 0.95, "t1": 1, "t2": 2, "bits": 4, "minQuantizedElements": 0, ... },
  *   "optimizer": { "name": "sgd", "lr": 0.1, "momentum": 0.9 },
  *   "parameter": { "name": "w", "shape": [8, 6], "initial": "w0.npy" },
@@ -51,6 +55,9 @@ import io.qshampoo.shampoo.Variant;
  *
  * @param format     must be {@value #FORMAT}
  * @param variant    the preconditioner variant id
+ * @param conventions the named convention set, {@code qshampoo} (default) or {@code official} (the official code of
+ *                   the variant: low-bit Shampoo, or tearfree for sketchy); single switches are overridden in config
+ * @param codeTable  a float32 file of the 2^bits sorted code-table entries that replaces the built-in table, or null
  * @param config     Shampoo settings (null: all defaults)
  * @param optimizer  the base optimizer and learning rate
  * @param parameter  the one parameter's name, shape and optional initial value
@@ -60,7 +67,8 @@ import io.qshampoo.shampoo.Variant;
  * @param records    step → storedRecords() tag → file
  * @param tolerance  overrides of the derived tolerances (null: derived)
  */
-public record TraceManifest(String format, String variant, Config config, Optimizer optimizer, Parameter parameter,
+public record TraceManifest(String format, String variant, String conventions, String codeTable, Config config,
+                            Optimizer optimizer, Parameter parameter,
                             String precision, List<String> gradients, Map<String, Map<String, String>> states,
                             Map<String, Map<String, String>> records, Tolerance tolerance) {
 
@@ -70,12 +78,18 @@ public record TraceManifest(String format, String variant, Config config, Optimi
     /**
      * Shampoo settings; null fields keep {@link ShampooConfig}'s defaults. {@code block} and {@code layout}
      * ("rows" or "tiles") make the quantization block layout; {@code rootMethod} is "eigen", "newton-official" or
-     * "newton-converging"; {@code grafting} is "sgd", "adagrad" or "adam".
+     * "newton-converging"; {@code grafting} is "sgd", "adagrad" or "adam". The convention switches override the
+     * named set's: {@code qrSigns} "positive-diagonal" or "householder", {@code symmetrizeStatistic} true or false,
+     * {@code unconvergedRoots} "reject" or "accept", {@code sketchRankCounts} "buffer" or "kept-directions",
+     * {@code tailDecay} "beta" or "sqrt-beta", {@code zeroTail} "scale" or "drop", {@code updatePhase}
+     * "multiples" or "first-step".
      */
     public record Config(Double beta, Double betaE, Double epsilon, Integer t1, Integer t2, Integer bits, String mapping,
                          Integer block, String layout, Integer minQuantizedElements, Integer maxBlockOrder,
                          String rootMethod, String grafting, Long startStep, Integer bjorckUpdateSteps,
-                         Integer bjorckRootSteps, Integer sketchRank, Double sketchBeta, Double sketchEpsilon) {
+                         Integer bjorckRootSteps, Integer sketchRank, Double sketchBeta, Double sketchEpsilon,
+                         String qrSigns, Boolean symmetrizeStatistic, String unconvergedRoots, String sketchRankCounts,
+                         String tailDecay, String zeroTail, String updatePhase) {
     }
 
     /**
@@ -147,7 +161,10 @@ public record TraceManifest(String format, String variant, Config config, Optimi
                 "\"parameter\" needs a \"name\" and a \"shape\" of dimensions >= 1");
         require(gradients != null && !gradients.isEmpty(), "\"gradients\" is missing or empty; expected one file per step");
         precisionValue();
-        shampooConfig();
+        ShampooConfig cfg = shampooConfig();
+        require(codeTable == null || cfg.bits() != 32, "\"codeTable\" is given but \"config.bits\" is 32; a code table "
+                + "applies to quantized states only");
+        require(codeTable == null || !codeTable.isEmpty(), "\"codeTable\" is empty; expected a float32 .npy file");
         baseOptimizer();
         stepMap(states, "states");
         stepMap(records, "records");
@@ -201,9 +218,59 @@ public record TraceManifest(String format, String variant, Config config, Optimi
         return out;
     }
 
-    /** The ShampooConfig the manifest describes. */
+    /** The convention set the manifest names, with the config's switch overrides applied. */
+    public Conventions conventionsValue() {
+        Variant v = Variant.fromId(variant);
+        Conventions k;
+        try {
+            k = Conventions.named(conventions == null ? "qshampoo" : conventions, v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"conventions\" is " + quote(conventions) + "; expected qshampoo or official");
+        }
+        Config c = config;
+        if (c == null) {
+            return k;
+        }
+        if (c.qrSigns() != null) {
+            k = k.withQrSigns(choice("qrSigns", c.qrSigns(), QrSignRule.class, "positive-diagonal", "householder"));
+        }
+        if (c.symmetrizeStatistic() != null) {
+            k = k.withSymmetrizeStatistic(c.symmetrizeStatistic());
+        }
+        if (c.unconvergedRoots() != null) {
+            k = k.withUnconvergedRoots(choice("unconvergedRoots", c.unconvergedRoots(), Conventions.UnconvergedRoots.class,
+                    "reject", "accept"));
+        }
+        if (c.sketchRankCounts() != null) {
+            k = k.withSketchRank(choice("sketchRankCounts", c.sketchRankCounts(), Conventions.SketchRank.class,
+                    "buffer", "kept-directions"));
+        }
+        if (c.tailDecay() != null) {
+            k = k.withTailDecay(choice("tailDecay", c.tailDecay(), Conventions.TailDecay.class, "beta", "sqrt-beta"));
+        }
+        if (c.zeroTail() != null) {
+            k = k.withZeroTail(choice("zeroTail", c.zeroTail(), Conventions.ZeroTail.class, "scale", "drop"));
+        }
+        if (c.updatePhase() != null) {
+            k = k.withUpdatePhase(choice("updatePhase", c.updatePhase(), Conventions.UpdatePhase.class,
+                    "multiples", "first-step"));
+        }
+        return k;
+    }
+
+    /** The enum constant whose id (in constant order) is {@code value}. */
+    private static <E extends Enum<E>> E choice(String field, String value, Class<E> type, String... ids) {
+        int i = Arrays.asList(ids).indexOf(value);
+        if (i < 0) {
+            throw new IllegalArgumentException("\"config." + field + "\" is " + quote(value) + "; expected "
+                    + String.join(" or ", ids));
+        }
+        return type.getEnumConstants()[i];
+    }
+
+    /** The ShampooConfig the manifest describes (without the code table file, which {@link TraceReplay} loads). */
     public ShampooConfig shampooConfig() {
-        ShampooConfig.Builder b = ShampooConfig.builder().variant(Variant.fromId(variant));
+        ShampooConfig.Builder b = ShampooConfig.builder().variant(Variant.fromId(variant)).conventions(conventionsValue());
         Config c = config;
         if (c == null) {
             return b.build();

@@ -15,6 +15,7 @@ import org.ejml.dense.row.NormOps_DDRM;
 
 import io.qshampoo.linalg.MatrixDiscrepancy;
 import io.qshampoo.quant.PackedCodes;
+import io.qshampoo.quant.CodeTable;
 import io.qshampoo.shampoo.DenseTensor;
 import io.qshampoo.shampoo.ShampooConfig;
 import io.qshampoo.shampoo.ShampooOptimizer;
@@ -63,7 +64,7 @@ public final class TraceReplay {
      *                                  replay the reference itself cannot carry out
      */
     public TraceReport run() {
-        ShampooConfig cfg = manifest.shampooConfig();
+        ShampooConfig cfg = withCodeTable(manifest.shampooConfig());
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);
         DenseTensor w0 = w.copy();
@@ -102,6 +103,24 @@ public final class TraceReplay {
             }
         }
         return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first);
+    }
+
+    /** The config with the manifest's {@code codeTable} file, if any: float32, 2^bits strictly increasing entries. */
+    private ShampooConfig withCodeTable(ShampooConfig cfg) {
+        if (manifest.codeTable() == null) {
+            return cfg;
+        }
+        NpyArray a = loader.read(manifest.codeTable());
+        int entries = 1 << cfg.bits();
+        if (a.dtype() != NpyDtype.FLOAT32 || a.size() != entries) {
+            throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; the code table must be float32 with "
+                    + entries + " entries (2^bits, bits = " + cfg.bits() + ")");
+        }
+        try {
+            return cfg.toBuilder().codeTable(CodeTable.custom(cfg.mapping(), a.float32Data())).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(a.source() + ": " + e.getMessage(), e);
+        }
     }
 
     private DenseTensor initial(TraceManifest.Parameter p) {
@@ -151,6 +170,9 @@ public final class TraceReplay {
         List<String> refs = new ArrayList<>(manifest.gradients());
         if (manifest.parameter().initial() != null) {
             refs.add(manifest.parameter().initial());
+        }
+        if (manifest.codeTable() != null) {
+            refs.add(manifest.codeTable());
         }
         states.values().forEach(m -> refs.addAll(m.values()));
         records.values().forEach(m -> refs.addAll(m.values()));
