@@ -17,7 +17,7 @@ import io.qshampoo.linalg.SubspaceIteration;
  *   root:    V = Björck(D(V̄), t2),  V·(S + ε·max S)^(−1/4)·Vᵀ
  * </pre>
  *
- * V̄ quantized whole (FULL), S in fp32; V̄₀ = I, S₀ = ε. With t1 = t2 = 0 there is no rectification. With exact
+ * V̄ᵀ quantized whole (FULL, one eigenvector per row, as the optimizer), S in fp32; V̄₀ = I, S₀ = ε. With t1 = t2 = 0 there is no rectification. With exact
  * storage (and S in float64) this is the "eigen-fp64" shadow the quantized runs' factor error is measured against.
  */
 final class EigenTracked implements TrackedFactor {
@@ -54,14 +54,19 @@ final class EigenTracked implements TrackedFactor {
 
     @Override
     public void update(DMatrixRMaj gram) {
-        DMatrixRMaj v = bjorck.orthonormalize(vectors.load(), updateSteps);
+        DMatrixRMaj v = bjorck.orthonormalize(loadVectors(), updateSteps);
         DMatrixRMaj l = rebuild(v);
         CommonOps_DDRM.add(beta, l, 1 - beta, gram, l);
         SubspaceIteration.Step step = subspace.step(l, v);
-        vectors.store(step.vectors());
+        vectors.store(CommonOps_DDRM.transpose(step.vectors(), null)); // Vᵀ: one eigenvector per row
         for (int i = 0; i < n; i++) {
             values[i] = fp32Values ? (float) step.values()[i] : step.values()[i];
         }
+    }
+
+    /** V from the stored Vᵀ. */
+    private DMatrixRMaj loadVectors() {
+        return CommonOps_DDRM.transpose(vectors.load(), null);
     }
 
     /** V·diag(S)·Vᵀ, symmetrized, formed as the optimizer forms it. */
@@ -81,12 +86,12 @@ final class EigenTracked implements TrackedFactor {
     /** The statistic the next update starts from: V·diag(S)·Vᵀ with V = Björck(D(V̄), t1). */
     @Override
     public DMatrixRMaj statistic() {
-        return rebuild(bjorck.orthonormalize(vectors.load(), updateSteps));
+        return rebuild(bjorck.orthonormalize(loadVectors(), updateSteps));
     }
 
     @Override
     public DMatrixRMaj factor() {
-        return vectors.load();
+        return loadVectors();
     }
 
     /** The eigenvalue estimates S. */
@@ -96,6 +101,6 @@ final class EigenTracked implements TrackedFactor {
 
     @Override
     public DMatrixRMaj root(InverseFourthRoot f) {
-        return f.fromEigenpairs(bjorck.orthonormalize(vectors.load(), rootSteps), values);
+        return f.fromEigenpairs(bjorck.orthonormalize(loadVectors(), rootSteps), values);
     }
 }

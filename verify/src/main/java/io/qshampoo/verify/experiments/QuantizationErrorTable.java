@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 import io.qshampoo.linalg.Bjorck;
 import io.qshampoo.linalg.Cholesky;
@@ -45,7 +46,8 @@ import io.qshampoo.quant.StorageMode;
  *       strictly-lower with its diagonal in fp32; Â = D(C)·D(C)ᵀ (PSD by construction); approximation f(Â).
  *       The shift is not subtracted (as in Li Eq. 12), so it contributes an error of its own even without
  *       quantization: {@link Result#choleskyShiftNre()} reports it.</li>
- *   <li>{@code U} — eigenvector quantization (Wang et al.): U quantized whole (FULL), V = D(Q(U)), with
+ *   <li>{@code U} — eigenvector quantization (Wang et al.): Uᵀ quantized whole (FULL; one eigenvector per row, as
+ *       the official code stores it), V = D(Q(Uᵀ))ᵀ, with
  *       {@code rectified} V ← Björck(V, t) (t = {@code bjorckSteps}, default 4 = Wang's t2 before roots);
  *       Â = V·Λ·Vᵀ rebuilt with the exact Λ; approximation f(Â) (a second eigendecomposition).</li>
  *   <li>{@code U-root} — Wang et al.'s root path from stored eigenvectors: approximation V·(Λ + ε·λmax)^(−1/4)·Vᵀ
@@ -291,7 +293,9 @@ public final class QuantizationErrorTable {
         String[] vectorFailure = new String[2];
         for (int r = 0; r < 2; r++) {
             try {
-                DMatrixRMaj v = RoundTrip.of(s.eig().vectors(), StorageMode.FULL, q);
+                // Vᵀ is quantized (one eigenvector per row, as the official QTensorSVDFast stores it)
+                DMatrixRMaj v = CommonOps_DDRM.transpose(
+                        RoundTrip.of(CommonOps_DDRM.transpose(s.eig().vectors(), null), StorageMode.FULL, q), null);
                 vectors[r] = r == 0 ? v : bjorck.orthonormalize(v, t);
             } catch (RuntimeException e) {
                 vectorFailure[r] = describe(e);
