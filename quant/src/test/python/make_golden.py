@@ -5,7 +5,7 @@ Regenerate (from the repository root):
     python3 quant/src/test/python/make_golden.py quant/src/test/resources/io/qshampoo/quant/golden
 
 Nothing here is copied from the official code; it re-implements, in numpy float32, the construction and
-the algorithm that DESIGN.md and the Javadoc of io.qshampoo.quant describe:
+the algorithm that docs/design.md and the Javadoc of io.qshampoo.quant describe:
   * tables: PyTorch-style fp32 linspace (two-sided formula), linear-2 / dynamic tree / linear;
   * encoding: the official kernel's search *as an algorithm* -- a binary search over the sorted table
     that ends at an even pivot p and compares x against the fp32 midpoint fl(fl(t[p] + t[p+-1]) * 0.5)

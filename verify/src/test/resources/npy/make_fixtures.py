@@ -83,7 +83,7 @@ def table(mapping, bits):
     raise ValueError(mapping)
 
 
-DESIGN_BITS = {  # DESIGN.md, "Code tables": 4-bit fp32 bit patterns, index 0..15
+DESIGN_BITS = {  # docs/design.md, "Code tables": 4-bit fp32 bit patterns, index 0..15
     "linear-2": "bf800000 bf4048d2 bf09abce beb851ea be5f0122 bde38e37 bd23d703 00000000 3b91a2a2 3d23d703 "
                 "3de38e37 3e5f0122 3eb851ea 3f09abce 3f4048d2 3f800000",
     "dynamic": "bf633333 bf29999a bee00000 be599999 bd9eb852 bd051eb9 bbb43958 00000000 3bb43958 3d051eb9 "

@@ -11,7 +11,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 
-/** Björck orthonormalization: the contraction claimed in DESIGN.md ("Björck decreases ‖VᵀV − I‖ when < 1"). */
+/** Björck orthonormalization: the contraction claimed in docs/design.md ("Björck decreases ‖VᵀV − I‖ when < 1"). */
 class BjorckProperties {
 
     private final Bjorck bjorck = new Bjorck();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
@@ -28,26 +30,44 @@ public abstract class InverseRootContract {
         return U;
     }
 
+    /**
+     * The fewest converged cases, out of the property's examples, for the agreement property to count as tested: an
+     * implementation that never converges on this sample must not pass by skipping everything. One in eight is
+     * below what the official 10-iteration preset reaches here (it converges for κ up to ~1e3 of the sampled 1e0 …
+     * 1e10) and far above zero.
+     */
+    protected double minimumConvergedFraction() {
+        return 1.0 / 8;
+    }
+
     @Test
-    void agreesWithTheFloat64EigenReferenceWhenItConverges() {
+    void agreesWithTheExactRootOfTheConstructionWhenItConverges() {
         InverseRoot root = create();
+        AtomicInteger cases = new AtomicInteger();
+        AtomicInteger checked = new AtomicInteger();
         Qt.qt().forAll(integers().between(1, 12), Qt.log10Condition(10), integers().between(1, 4), Qt.seeds())
                 .checkAssert((n, logK, p, seed) -> {
-                    DMatrixRMaj a = Qt.spd(n, Math.pow(10, logK), seed);
-                    RootResult r = root.compute(a, p);
+                    cases.incrementAndGet();
+                    double condition = Math.pow(10, logK);
+                    RootResult r = root.compute(Qt.spd(n, condition, seed), p);
                     if (!r.converged()) {
                         return; // non-convergence is reported, not hidden: checked by the residual property
                     }
+                    checked.incrementAndGet();
                     // Same ridge as the implementation chose (the official preset estimates λmax by at most 10
                     // power steps, which can stall well below λmax): the contract is about the root, not the ridge.
-                    RootResult ref = new EigenInverseRoot(Ridge.absolute(r.ridge())).compute(a, p);
+                    // The reference comes from the matrix's construction, not from an eigensolver.
+                    DMatrixRMaj ref = Qt.spdRoot(n, condition, seed, r.ridge(), p);
                     double kappa = (1 + r.ridge()) / (Math.pow(10, -logK) + r.ridge());
                     // Stopping at max|E| ≤ tol leaves a relative error ≤ n·tol/p (X = Â^(−1/p)(I + E)^(1/p));
-                    // computing in precision u adds ≲ n·κ·u on each side (Higham ch. 6).
-                    double bound = 2 * n * tolerance() / p + 10 * n * kappa * (unitRoundoff() + U);
-                    double rel = Qt.relativeFrobenius(ref.root(), r.root());
+                    // computing in precision u adds ≲ n·κ·u on each side (Higham ch. 6), forming A from U·Λ·Uᵀ
+                    // another n·κ·u.
+                    double bound = 2 * n * tolerance() / p + 10 * n * kappa * (unitRoundoff() + 2 * U);
+                    double rel = Qt.relativeFrobenius(ref, r.root());
                     assertTrue(rel <= bound, () -> root + ": relative difference " + rel + " > " + bound);
                 });
+        assertTrue(checked.get() >= minimumConvergedFraction() * cases.get(), root + " converged on " + checked.get()
+                + " of " + cases.get() + " cases; expected at least " + minimumConvergedFraction() + " of them");
     }
 
     @Test

@@ -35,6 +35,26 @@ final class Qt {
         return SyntheticMatrices.spdWithCondition(n, condition, new Random(seed));
     }
 
+    /**
+     * The exact root (A + r·I)^(−1/p) of {@code spd(n, condition, seed)} from its construction A = U·Λ·Uᵀ (same seed,
+     * same U and Λ), independent of any eigensolver: U·diag((λᵢ + r)^(−1/p))·Uᵀ in float64. It differs from the
+     * root of the rounded A by O(κ·u).
+     */
+    static DMatrixRMaj spdRoot(int n, double condition, long seed, double ridge, int p) {
+        DMatrixRMaj u = SyntheticMatrices.haarOrthogonal(n, new Random(seed));
+        DMatrixRMaj uw = u.copy();
+        for (int j = 0; j < n; j++) {
+            double t = n == 1 ? 0 : (double) j / (n - 1);
+            double w = Math.pow(Math.pow(condition, -t) + ridge, -1.0 / p);
+            for (int i = 0; i < n; i++) {
+                uw.data[i * n + j] *= w;
+            }
+        }
+        DMatrixRMaj x = new DMatrixRMaj(n, n);
+        org.ejml.dense.row.CommonOps_DDRM.multTransB(uw, u, x);
+        return x;
+    }
+
     static double relativeFrobenius(DMatrixRMaj reference, DMatrixRMaj other) {
         double num = 0;
         double den = 0;

@@ -25,7 +25,7 @@ public enum Mapping {
      * (entry 2^b − 1 − j is exactly −entry j) and, since 2^b is even, has <em>no</em> zero entry: an exact
      * 0 in a block with a non-zero absmax decodes to +N·(1/(2^b − 1)) (a tie, resolved to the even index
      * 2^(b−1)). Note this is not what the official {@code create_linear_map(power=1)} returns (that
-     * function also forces index 2^(b−1) − 1 to 0); it is the uniform table DESIGN.md asks for.
+     * function also forces index 2^(b−1) − 1 to 0); it is the uniform table docs/design.md asks for.
      */
     LINEAR("linear");
 
@@ -35,7 +35,7 @@ public enum Mapping {
         this.id = id;
     }
 
-    /** The mapping's name as DESIGN.md and the command line spell it: "linear-2", "dynamic", "linear". */
+    /** The mapping's name as docs/design.md and the command line spell it: "linear-2", "dynamic", "linear". */
     public String id() {
         return id;
     }

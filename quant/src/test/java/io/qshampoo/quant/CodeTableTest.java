@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Fixed values: the paper's / DESIGN.md's table bit patterns, table shapes, tie examples, error messages. */
+/** Fixed values: the paper's / docs/design.md's table bit patterns, table shapes, tie examples, error messages. */
 class CodeTableTest {
 
     static int[] bits(CodeTable t) {
@@ -33,14 +33,14 @@ class CodeTableTest {
 
     @Test
     void linear2FourBitBitPatternsAreDesignMds() {
-        // DESIGN.md, "Code tables": 4-bit linear-2 fp32 bit patterns, index 0..15
+        // docs/design.md, "Code tables": 4-bit linear-2 fp32 bit patterns, index 0..15
         assertArrayEquals(hex("bf800000 bf4048d2 bf09abce beb851ea be5f0122 bde38e37 bd23d703 00000000 3b91a2a2"
                 + " 3d23d703 3de38e37 3e5f0122 3eb851ea 3f09abce 3f4048d2 3f800000"), bits(CodeTable.of(Mapping.LINEAR_2, 4)));
     }
 
     @Test
     void dynamicFourBitBitPatternsAreDesignMds() {
-        // DESIGN.md, "Code tables": 4-bit dynamic tree fp32 bit patterns, index 0..15
+        // docs/design.md, "Code tables": 4-bit dynamic tree fp32 bit patterns, index 0..15
         assertArrayEquals(hex("bf633333 bf29999a bee00000 be599999 bd9eb852 bd051eb9 bbb43958 00000000 3bb43958"
                 + " 3d051eb9 3d9eb852 3e599999 3ee00000 3f29999a 3f633333 3f800000"), bits(CodeTable.of(Mapping.DYNAMIC, 4)));
     }
@@ -49,7 +49,7 @@ class CodeTableTest {
     void linear2FourBitIsLiEq4UpToLinspaceRounding() {
         // Li et al. Eq. 4 at b = 4, in units of 1/225. The fp32 entries square an fp32 linspace whose entries carry
         // a relative error up to ~1e-6 (e.g. 0.0666666f for 1/15), so they are off by up to 18 ulps (index 8:
-        // 3b91a2a2 vs 1/225 = 3b91a2b4), not one ulp as DESIGN.md says; the relative error stays below 2^-18.
+        // 3b91a2a2 vs 1/225 = 3b91a2b4), not one ulp as an earlier note said; the relative error stays below 2^-18.
         int[] units = {-225, -169, -121, -81, -49, -25, -9, 0, 1, 9, 25, 49, 81, 121, 169, 225};
         CodeTable t = CodeTable.of(Mapping.LINEAR_2, 4);
         int maxUlps = 0;

@@ -12,7 +12,7 @@ import java.util.Objects;
  * Li et al. 2025 (after Eq. 13) scale by ‖G‖_F/‖Ĝ‖_F, i.e. grafting to SGD ({@link #SGD}), which is also
  * what the official low-bit Shampoo code does ({@code optimizers/shampoo1.py}, {@code step}: per whole
  * parameter, as {@code P·‖G‖/(‖P‖ + 1e-12)}); the exact rule here differs from that by a relative
- * 1e-12/‖P‖. The caller chooses the granularity (DESIGN.md: per block).
+ * 1e-12/‖P‖. The caller chooses the granularity (docs/design.md: per block).
  *
  * <p>Each constant maps to its {@link DiagonalMethod} with default hyper-parameters; build a method
  * directly for other settings.

@@ -94,6 +94,8 @@ class LeastSquaresConvergenceTest {
                 failures = opt.rootFailures();
             }
         }
+        // Every learning rate diverging must fail the caller's claim, not pass it with "0 failures" or "∞ < x".
+        assertTrue(Double.isFinite(best), config.variant() + ": every learning rate of the grid diverged");
         return new double[] {best, failures};
     }
 
@@ -108,6 +110,7 @@ class LeastSquaresConvergenceTest {
             double f = loss(w);
             best = Double.isFinite(f) ? Math.min(best, f) : best;
         }
+        assertTrue(Double.isFinite(best), "gradient descent: every learning rate of the grid diverged");
         return best;
     }
 

@@ -9,7 +9,7 @@ import io.qshampoo.linalg.SubspaceIteration;
 
 /**
  * Eigenvector quantization with Björck rectification, Wang et al. 2024, as {@code EigenQuantizedFactor}
- * computes it (DESIGN.md, eigen4):
+ * computes it (docs/design.md, eigen4):
  *
  * <pre>
  *   update:  V = Björck(D(V̄), t1),  L = V·diag(S)·Vᵀ,  L ← β·L + (1 − β)·G·Gᵀ,

@@ -56,7 +56,7 @@ import io.qshampoo.quant.StorageMode;
  *   <li>{@code A+B}, {@code C+B}, {@code U+B}, {@code U-root+B} — what the 4-bit optimizers store end to end:
  *       the statistic's state quantized as in the first part and the root computed from it quantized again,
  *       DiagReal: D(Q(approximation of the first part)). {@code A+B} is VQ (Li Eqs. 5–6), {@code C+B} is CQ
- *       (Eq. 12), {@code U-root+B} rectified is Wang et al.'s 4-bit Shampoo (DESIGN.md, eigen4).</li>
+ *       (Eq. 12), {@code U-root+B} rectified is Wang et al.'s 4-bit Shampoo (docs/design.md, eigen4).</li>
  * </ul>
  * Eigenvector rows come unrectified and rectified; the others have {@code rectified = false}.
  *

@@ -12,7 +12,7 @@ import io.qshampoo.quant.StorageMode;
 
 /**
  * The other side's codes, scales and diagonal for an fp32 input matrix, compared with the reference quantizer
- * (DESIGN.md, "Quantizer compatibility contract"): which codes differ and why, which scales and kept diagonal
+ * (docs/design.md, "Quantizer compatibility contract"): which codes differ and why, which scales and kept diagonal
  * values differ and by how many ulps.
  *
  * <h2>Classifying a code mismatch</h2>

@@ -78,7 +78,7 @@ class QuantizationErrorTableTest {
     }
 
     /**
-     * NRE ≥ sin(AE) (DESIGN.md, Metrics) for every row. Tolerance: the dot product and norms over n² = 4096 terms
+     * NRE ≥ sin(AE) (docs/design.md, Metrics) for every row. Tolerance: the dot product and norms over n² = 4096 terms
      * are exact to a relative n²·u ≈ 4.5e-13, so the cosine is off by δ ≤ ~1.4e-12 and arccos near 0 turns that
      * into at most √(2δ) ≈ 1.7e-6 rad; sin is 1-Lipschitz.
      */

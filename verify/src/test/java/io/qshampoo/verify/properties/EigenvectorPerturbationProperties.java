@@ -17,7 +17,7 @@ import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.SyntheticMatrices;
 
 /**
- * Wang et al. 2024, Lemma 1 (as DESIGN.md states it): if U and V are orthogonal and every column moves by
+ * Wang et al. 2024, Lemma 1 (as docs/design.md states it): if U and V are orthogonal and every column moves by
  * at most α, ‖uⱼ − vⱼ‖₂ ≤ α, then for any power s the NRE of (VΛVᵀ)^s against (UΛUᵀ)^s is at most 2α.
  *
  * <p>Proof (why the bound is 2α): with E = V − U, VΛˢVᵀ − UΛˢUᵀ = E·Λˢ·Vᵀ + U·Λˢ·Eᵀ. Multiplying by an

@@ -13,7 +13,7 @@ import io.qshampoo.verify.experiments.FeedbackExperiment.Method;
 import io.qshampoo.verify.experiments.FeedbackExperiment.Summary;
 
 /**
- * DESIGN.md's claim "error feedback lowers the time-averaged factor error compared with no feedback"
+ * docs/design.md's claim "error feedback lowers the time-averaged factor error compared with no feedback"
  * (Li et al. 2025 §4.3), on the feedback experiment's rotating synthetic stream at its default size
  * (n = 96, T = 200, decay 1). It is not a theorem, and what we find depends on the setting: at 8 bits it
  * holds; at 4 bits with Li's β_e = 0.95 feeding back the stale average of residuals raises the error at this
