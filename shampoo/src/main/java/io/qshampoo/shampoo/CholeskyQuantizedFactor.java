@@ -26,7 +26,7 @@ import io.qshampoo.linalg.InverseRoot;
  *
  * <p>Cost: update O(order²·k) for G·Gᵀ plus O(order³) (C·Cᵀ and the Cholesky); root O(order³).
  */
-final class CholeskyQuantizedFactor implements KroneckerFactor {
+public final class CholeskyQuantizedFactor implements KroneckerFactor {
 
     private final int order;
     private final Side side;
@@ -68,12 +68,7 @@ final class CholeskyQuantizedFactor implements KroneckerFactor {
 
     /** D(C̄)·D(C̄)ᵀ, the preconditioner the stored factor represents. */
     private DMatrixRMaj reconstructed() {
-        DMatrixRMaj c = new DMatrixRMaj(order, order);
-        if (pair != null) {
-            pair.loadFactor(c);
-        } else {
-            factor.load(c);
-        }
+        DMatrixRMaj c = factor();
         DMatrixRMaj l = new DMatrixRMaj(order, order);
         kernels.multTransB(c, c, l);
         return l;
@@ -83,7 +78,16 @@ final class CholeskyQuantizedFactor implements KroneckerFactor {
     public void updateStatistics(DMatrixRMaj g) {
         DMatrixRMaj l = reconstructed();
         CommonOps_DDRM.add(config.beta(), l, 1 - config.beta(), side.gram(g, kernels), l); // Eq. (7)
-        DMatrixRMaj c = cholesky.lower(l, config.epsilon());
+        storeFactor(cholesky.lower(l, config.epsilon()));
+    }
+
+    /**
+     * Keeps a new Cholesky factor C_k: C̄_k = Q(C_k) (Eq. 8), or with error feedback C̄_k = Q(C_k + E_{k−1}) and
+     * E_k = β_e·E_{k−1} + (1 − β_e)·(C_k + E_{k−1} − D(C̄_k)) (Eqs. 10–11) — Eq. 8 is Eq. 10 with E = 0.
+     *
+     * @param c lower triangular n×n; overwritten
+     */
+    void storeFactor(DMatrixRMaj c) {
         if (pair == null) {
             factor.store(c); // Eq. (8)
             return;
@@ -128,6 +132,23 @@ final class CholeskyQuantizedFactor implements KroneckerFactor {
         }
         out.put(prefix + ".C", c);
         out.put(prefix + ".root", root.load());
+    }
+
+    @Override
+    public DMatrixRMaj statistic() {
+        return reconstructed();
+    }
+
+    /** D(C̄): lower triangular with its diagonal. */
+    @Override
+    public DMatrixRMaj factor() {
+        DMatrixRMaj c = new DMatrixRMaj(order, order);
+        if (pair != null) {
+            pair.loadFactor(c);
+        } else {
+            factor.load(c);
+        }
+        return c;
     }
 
     @Override

@@ -25,7 +25,7 @@ import io.qshampoo.linalg.SubspaceIteration;
  *
  * <p>Cost: update O(order³) (Björck, rebuild, subspace step); root O(order³).
  */
-final class EigenQuantizedFactor implements KroneckerFactor {
+public final class EigenQuantizedFactor implements KroneckerFactor {
 
     private final int order;
     private final Side side;
@@ -34,7 +34,8 @@ final class EigenQuantizedFactor implements KroneckerFactor {
     private final Bjorck bjorck;
     private final SubspaceIteration subspace;
     private final StoredMatrix vectors;
-    private final float[] values;
+    /** S: fp32 values (float64 at 64 bits), as stored. */
+    private final double[] values;
     private final String valuesTag;
     private final StoredRoot root;
 
@@ -46,11 +47,11 @@ final class EigenQuantizedFactor implements KroneckerFactor {
         this.bjorck = new Bjorck(kernels);
         this.subspace = new SubspaceIteration(kernels);
         this.vectors = Storage.full(name + ".Vt", order, config);
-        this.values = new float[order];
+        this.values = new double[order];
         this.valuesTag = name + ".S";
         this.root = new StoredRoot(name, order, side, config, kernels);
         vectors.store(CommonOps_DDRM.identity(order));
-        java.util.Arrays.fill(values, (float) config.epsilon());
+        java.util.Arrays.fill(values, Storage.round(config.epsilon(), config));
     }
 
     @Override
@@ -66,7 +67,7 @@ final class EigenQuantizedFactor implements KroneckerFactor {
         SubspaceIteration.Step step = subspace.step(l, v, config.conventions().qrSigns());
         vectors.store(CommonOps_DDRM.transpose(step.vectors(), null));
         for (int i = 0; i < order; i++) {
-            values[i] = (float) step.values()[i];
+            values[i] = Storage.round(step.values()[i], config);
         }
     }
 
@@ -95,11 +96,26 @@ final class EigenQuantizedFactor implements KroneckerFactor {
         return l;
     }
 
+    /**
+     * The eigenpairs the root is computed from: V = Björck(D(V̄), t2) and S, as the official {@code compute_power}
+     * takes them.
+     *
+     * @param vectors V, n×n, eigenvectors as columns (a new matrix)
+     * @param values  S (a copy)
+     */
+    public record Eigenpairs(DMatrixRMaj vectors, double[] values) {
+    }
+
+    /** The eigenpairs of the next root (Björck with the root's t2 steps). Cost O(t2·order³). */
+    public Eigenpairs rootEigenpairs() {
+        return new Eigenpairs(bjorck.orthonormalize(loadVectors(), config.bjorckRootSteps()), values.clone());
+    }
+
     @Override
     public void refreshRoot(long step) {
-        DMatrixRMaj v = bjorck.orthonormalize(loadVectors(), config.bjorckRootSteps());
+        DMatrixRMaj v = rootEigenpairs().vectors();
         double max = Double.NEGATIVE_INFINITY;
-        for (float s : values) {
+        for (double s : values) {
             max = Math.max(max, s);
         }
         double ridge = config.epsilon() * max;
@@ -118,6 +134,18 @@ final class EigenQuantizedFactor implements KroneckerFactor {
         root.offer(candidate, positive, step, positive ? "" : "an eigenvalue estimate plus ridge is not positive");
     }
 
+    /** V·diag(S)·Vᵀ with V = Björck(D(V̄), t1): the statistic the next update starts from. */
+    @Override
+    public DMatrixRMaj statistic() {
+        return rebuild(bjorck.orthonormalize(loadVectors(), config.bjorckUpdateSteps()));
+    }
+
+    /** D(V̄)ᵀ: the stored eigenvectors, as columns, unrectified. */
+    @Override
+    public DMatrixRMaj factor() {
+        return loadVectors();
+    }
+
     @Override
     public void apply(DMatrixRMaj g, DMatrixRMaj out) {
         root.apply(g, out);
@@ -127,9 +155,7 @@ final class EigenQuantizedFactor implements KroneckerFactor {
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
         out.put(prefix + ".V", loadVectors());
         DMatrixRMaj s = new DMatrixRMaj(order, 1);
-        for (int i = 0; i < order; i++) {
-            s.data[i] = values[i];
-        }
+        System.arraycopy(values, 0, s.data, 0, order);
         out.put(prefix + ".S", s);
         out.put(prefix + ".root", root.load());
     }
@@ -141,20 +167,37 @@ final class EigenQuantizedFactor implements KroneckerFactor {
 
     @Override
     public StateBytes stateBytes() {
-        return vectors.stateBytes().plus(StateKind.FP32_STATES, 4L * order).plus(root.stateBytes());
+        StateKind kind = config.bits() == 64 ? StateKind.FP64_STATES : StateKind.FP32_STATES;
+        return vectors.stateBytes().plus(kind, (config.bits() == 64 ? 8L : 4L) * order).plus(root.stateBytes());
     }
 
     @Override
     public void save(StateOutput out) {
         vectors.save(out);
-        out.writeFloats(valuesTag, values);
+        if (config.bits() == 64) {
+            out.writeDoubles(valuesTag, values);
+        } else {
+            float[] f = new float[order];
+            for (int i = 0; i < order; i++) {
+                f[i] = (float) values[i];
+            }
+            out.writeFloats(valuesTag, f);
+        }
         root.save(out);
     }
 
     @Override
     public void restore(StateInput in) {
         vectors.restore(in);
-        in.readFloats(valuesTag, values);
+        if (config.bits() == 64) {
+            in.readDoubles(valuesTag, values);
+        } else {
+            float[] f = new float[order];
+            in.readFloats(valuesTag, f);
+            for (int i = 0; i < order; i++) {
+                values[i] = f[i];
+            }
+        }
         root.restore(in);
     }
 }

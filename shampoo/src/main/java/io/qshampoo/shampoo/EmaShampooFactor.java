@@ -21,7 +21,7 @@ import io.qshampoo.linalg.SyntheticMatrices;
  *
  * <p>Cost: update O(order²·k + order²); root O(order³).
  */
-final class EmaShampooFactor implements KroneckerFactor {
+public final class EmaShampooFactor implements KroneckerFactor {
 
     private final int order;
     private final Side side;
@@ -84,6 +84,16 @@ final class EmaShampooFactor implements KroneckerFactor {
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
         out.put(prefix + ".L", statistic.load());
         out.put(prefix + ".root", root.load());
+    }
+
+    @Override
+    public DMatrixRMaj statistic() {
+        return loadStatistic();
+    }
+
+    @Override
+    public DMatrixRMaj factor() {
+        return statistic.load();
     }
 
     @Override

@@ -2,13 +2,17 @@ package io.qshampoo.shampoo;
 
 import org.ejml.data.DMatrixRMaj;
 
+import io.qshampoo.linalg.DenseKernels;
+
 /**
  * One Kronecker factor of a Shampoo block — L (left, m×m) or R (right, n×n) for an m×n gradient — in
  * the storage of one variant. The block's preconditioned gradient is L̂·G·R̂ (Li et al. Eq. 2, Alg. 1
  * line 15). One implementation per variant: {@link EmaShampooFactor} (fp32 and VQ),
- * {@link CholeskyQuantizedFactor}, {@link EigenQuantizedFactor}, {@link SketchyFactor}.
+ * {@link CholeskyQuantizedFactor}, {@link EigenQuantizedFactor}, {@link SketchyFactor}; {@link #create} builds the
+ * one a configuration names. The optimizer, the oracle's trace replay and the experiments all use these classes:
+ * each recurrence is implemented once.
  */
-interface KroneckerFactor extends Stateful {
+public interface KroneckerFactor extends Stateful {
 
     /** Order of the factor. */
     int order();
@@ -37,4 +41,28 @@ interface KroneckerFactor extends Stateful {
      * inverse root "root" where one is stored. For inspection and oracle traces; copies, O(order²).
      */
     void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out);
+
+    /**
+     * The statistic the stored state represents now, n×n: D(L̄) (as the root sees it), D(C̄)·D(C̄)ᵀ, V·diag(S)·Vᵀ
+     * after the update's Björck steps, or the sketch U·diag(σ²)·Uᵀ. A new matrix; O(order³) at most.
+     */
+    DMatrixRMaj statistic();
+
+    /**
+     * D(stored factor): L (EMA variants), C (Cholesky variants), V (eigenvector variants), all n×n, or the sketch
+     * basis U (n×ℓ). A new matrix.
+     */
+    DMatrixRMaj factor();
+
+    /**
+     * The factor a configuration names: EMA (fp32, VQ), Cholesky (CQ, CQ+EF), eigenvector (eigen4) or sketch.
+     *
+     * @param name   tag prefix of its stored records, e.g. {@code "w#0.left"}
+     * @param order  n
+     * @param side   which side of an m×n gradient it preconditions
+     * @param config variant, storage (bits 3/4/8 quantized, 32 fp32, 64 exact), hyper-parameters, conventions
+     */
+    static KroneckerFactor create(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+        return Preconditioners.factor(name, order, side, config, kernels);
+    }
 }

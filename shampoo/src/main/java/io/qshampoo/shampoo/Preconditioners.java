@@ -10,7 +10,9 @@ final class Preconditioners {
 
     static KroneckerFactor factor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
         return switch (config.variant()) {
-            case FP32 -> new EmaShampooFactor(name, order, side, config.toBuilder().bits(32).build(), kernels);
+            // unquantized EMA: fp32 storage, or exact float64 at 64 bits
+            case FP32 -> new EmaShampooFactor(name, order, side,
+                    config.quantized() ? config.toBuilder().bits(32).build() : config, kernels);
             case VQ -> new EmaShampooFactor(name, order, side, config, kernels);
             case CQ -> new CholeskyQuantizedFactor(name, order, side, config, false, kernels);
             case CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, true, kernels);

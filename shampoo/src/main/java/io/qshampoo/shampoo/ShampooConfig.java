@@ -18,7 +18,8 @@ import io.qshampoo.quant.QuantizationConfig;
  * @param t2                      roots are refreshed at steps k with k mod T2 = 0. Default 500 (Wang et al. code).
  * @param maxBlockOrder           a dimension larger than this is split into blocks of this order plus a remainder.
  *                                Default 1200 (Wang et al. code; Li et al. App. C.3).
- * @param bits                    bits of the quantized states: 3, 4, 8, or 32 (no quantization). Default 4.
+ * @param bits                    bits of the quantized states: 3, 4, 8; or 32 (fp32 storage, no quantization); or 64
+ *                                (exact float64 storage: the experiments' unquantized reference). Default 4.
  * @param mapping                 quantization code table. Default linear-2 (Li Eq. 4).
  * @param layout                  quantization block layout. Default row segments of 64 (official kernels).
  * @param minQuantizedElements    matrices with fewer elements stay in fp32. Default 4096 (official code).
@@ -77,7 +78,8 @@ public record ShampooConfig(
         require(t1 >= 1, "t1 is " + t1 + "; expected >= 1");
         require(t2 >= 1, "t2 is " + t2 + "; expected >= 1");
         require(maxBlockOrder >= 1, "maxBlockOrder is " + maxBlockOrder + "; expected >= 1");
-        require(bits == 3 || bits == 4 || bits == 8 || bits == 32, "bits is " + bits + "; expected 3, 4, 8 or 32");
+        require(bits == 3 || bits == 4 || bits == 8 || bits == 32 || bits == 64, "bits is " + bits
+                + "; expected 3, 4, 8, 32 (fp32) or 64 (exact)");
         require(mapping != null && layout != null, "mapping and layout must be non-null");
         require(minQuantizedElements >= 0, "minQuantizedElements is " + minQuantizedElements + "; expected >= 0");
         require(rootMethod != null && grafting != null && nonFinitePolicy != null && conventions != null,
@@ -91,14 +93,19 @@ public record ShampooConfig(
                 + "; expected a finite value > 0");
         require(maxConsecutiveRootFailures >= 1, "maxConsecutiveRootFailures is " + maxConsecutiveRootFailures
                 + "; expected >= 1");
-        if (bits != 32) {
+        if (bits <= 8) { // the accessors are not set yet inside the compact constructor
             new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable); // validates the combination
         }
     }
 
-    /** The quantization of the stored states, or null at 32 bits. */
+    /** Whether the states are quantized (3, 4 or 8 bits) rather than stored in fp32 or float64. */
+    public boolean quantized() {
+        return bits <= 8;
+    }
+
+    /** The quantization of the stored states, or null at 32 and 64 bits. */
     public QuantizationConfig quantization() {
-        return bits == 32 ? null : new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable);
+        return !quantized() ? null : new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable);
     }
 
     /** Defaults throughout. */

@@ -6,7 +6,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import io.qshampoo.linalg.DenseKernels;
 
 /** Which Kronecker factor of an m×n block: LEFT (L, m×m, statistic G·Gᵀ) or RIGHT (R, n×n, statistic Gᵀ·G). */
-enum Side {
+public enum Side {
     LEFT, RIGHT;
 
     /** Order of this side's factor for an m×n gradient. */

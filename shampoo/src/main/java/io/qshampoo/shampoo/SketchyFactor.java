@@ -19,7 +19,7 @@ import io.qshampoo.linalg.DenseKernels;
  *
  * <p>State: the fp32 sketch ({@link Fp32Sketch}). Cost: update O(n·(ℓ + k)²); apply O(n·ℓ·m).
  */
-final class SketchyFactor implements KroneckerFactor {
+public final class SketchyFactor implements KroneckerFactor {
 
     private final int order;
     private final Side side;
@@ -88,5 +88,27 @@ final class SketchyFactor implements KroneckerFactor {
     @Override
     public void restore(StateInput in) {
         sketch.restore(in);
+    }
+
+    /** The sketch U·diag(σ²)·Uᵀ (n×n, formed for inspection; the optimizer never forms it). */
+    @Override
+    public DMatrixRMaj statistic() {
+        DMatrixRMaj u = sketch.sketch().basis();
+        double[] sigma = sketch.sketch().singularValues();
+        DMatrixRMaj us = u.copy();
+        for (int i = 0; i < us.numRows; i++) {
+            for (int j = 0; j < us.numCols; j++) {
+                us.data[i * us.numCols + j] *= sigma[j] * sigma[j];
+            }
+        }
+        DMatrixRMaj l = new DMatrixRMaj(order, order);
+        org.ejml.dense.row.CommonOps_DDRM.multTransB(us, u, l);
+        return l;
+    }
+
+    /** The sketch basis U (n×ℓ, or fewer columns before the sketch fills). */
+    @Override
+    public DMatrixRMaj factor() {
+        return sketch.sketch().basis();
     }
 }

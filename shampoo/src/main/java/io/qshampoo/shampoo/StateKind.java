@@ -10,6 +10,8 @@ public enum StateKind {
     KEPT_DIAGONALS,
     /** Matrices and vectors of the preconditioners stored in fp32 (32-bit Shampoo states, eigenvalues, sketches). */
     FP32_STATES,
+    /** Matrices kept exactly in float64 (bits = 64: the experiments' unquantized reference, not a GPU format). */
+    FP64_STATES,
     /** First-moment (momentum) buffers of the base optimizer and of grafting. */
     MOMENTUM,
     /** Second-moment (AdaGrad / Adam / RMSprop) accumulators of the base optimizer and of grafting. */

@@ -13,29 +13,36 @@ final class Storage {
 
     /** A symmetric matrix with its diagonal kept in fp32 (DiagReal): L, R, roots (Li §4.1). */
     static StoredMatrix diagReal(String tag, int n, ShampooConfig config) {
-        return config.bits() == 32 ? fp32(tag, n, n, false)
-                : new QuantizedStoredMatrix(tag, n, n, StorageMode.DIAG_REAL, config.quantization());
+        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.DIAG_REAL, config.quantization())
+                : unquantized(tag, n, config, false);
     }
 
     /** A whole matrix (eigenvectors, Wang et al.). */
     static StoredMatrix full(String tag, int n, ShampooConfig config) {
-        return config.bits() == 32 ? fp32(tag, n, n, false)
-                : new QuantizedStoredMatrix(tag, n, n, StorageMode.FULL, config.quantization());
+        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.FULL, config.quantization())
+                : unquantized(tag, n, config, false);
     }
 
     /** A lower-triangular Cholesky factor, diagonal in fp32 (Li §4.2). */
     static StoredMatrix lower(String tag, int n, ShampooConfig config) {
-        return config.bits() == 32 ? fp32(tag, n, n, true)
-                : new QuantizedStoredMatrix(tag, n, n, StorageMode.STRICTLY_LOWER, config.quantization());
+        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.STRICTLY_LOWER, config.quantization())
+                : unquantized(tag, n, config, true);
     }
 
     /** The Cholesky factor and error state of CQ+EF in one n×n storage (Li Fig. 2). */
     static FactorErrorPair factorErrorPair(String tag, int n, ShampooConfig config) {
-        return config.bits() == 32 ? new Fp32FactorErrorPair(tag, n)
-                : new QuantizedFactorErrorPair(tag, n, config.quantization());
+        if (config.quantized()) {
+            return new QuantizedFactorErrorPair(tag, n, config.quantization());
+        }
+        return config.bits() == 64 ? new Float64FactorErrorPair(tag, n) : new Fp32FactorErrorPair(tag, n);
     }
 
-    private static StoredMatrix fp32(String tag, int rows, int cols, boolean lower) {
-        return new Fp32Matrix(tag, rows, cols, lower);
+    /** A vector of fp32 values, or of float64 ones at 64 bits (eigenvalues): the rounding of one stored element. */
+    static double round(double x, ShampooConfig config) {
+        return config.bits() == 64 ? x : (float) x;
+    }
+
+    private static StoredMatrix unquantized(String tag, int n, ShampooConfig config, boolean lower) {
+        return config.bits() == 64 ? new Float64Matrix(tag, n, n, lower) : new Fp32Matrix(tag, n, n, lower);
     }
 }

@@ -19,19 +19,22 @@ import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.StorageMode;
+import io.qshampoo.shampoo.EigenQuantizedFactor;
+import io.qshampoo.shampoo.KroneckerFactor;
+import io.qshampoo.shampoo.ShampooConfig;
+import io.qshampoo.shampoo.Side;
+import io.qshampoo.shampoo.Variant;
 
 /**
  * Li et al.'s error-feedback claim made visible: one Kronecker factor of every variant runs on the same stream
  * of synthetic gradients ({@link GradientStream}), updated every step (T1 = 1), and is compared at every step
  * with the unquantized EMA run on the same gradients.
  *
- * <h2>Implementation choice</h2>
- * The per-step recurrences are written out directly ({@link EmaTracked}, {@link CholeskyTracked},
- * {@link EigenTracked}) rather than by driving {@code ShampooOptimizer}: this gives the pre- and
- * post-quantization objects at every step, lets the root be measured with and without its own quantization,
- * and runs the unquantized shadows of the same recurrences. The trackers perform the optimizer's operations in
- * the optimizer's order, and a test checks that their stored C, E, L, V and S are bit-identical to
- * {@code ShampooOptimizer.inspect()} over several steps.
+ * <h2>Implementation</h2>
+ * Every method is the optimizer's own {@link KroneckerFactor} ({@link KroneckerFactor#create}), driven directly
+ * with the stream's gradients rather than through {@code ShampooOptimizer}: this gives the stored objects and the
+ * represented statistic at every step, lets the root be measured with and without its own quantization, and runs
+ * the unquantized references as the same factors with exact float64 storage ({@code bits = 64}).
  *
  * <h2>What is measured, per step t, per method</h2>
  * <ul>
@@ -221,35 +224,55 @@ public final class FeedbackExperiment {
         }
     }
 
-    /** The trackers for one run: the reference, the shadows needed, and the reported methods. */
-    Map<Method, TrackedFactor> trackers() {
+    /** The factors of one run: the reference, the shadows needed, and the reported methods. */
+    Map<Method, KroneckerFactor> factors() {
         Settings s = settings;
-        int n = s.n();
-        QuantizationConfig q = new QuantizationConfig(s.mapping(), s.bits(), s.layout(), 0);
-        Map<Method, TrackedFactor> t = new EnumMap<>(Method.class);
-        t.put(Method.EMA_FP64, new EmaTracked(MatrixStore.exact(n, n), s.beta(), s.epsilon()));
+        Map<Method, KroneckerFactor> t = new EnumMap<>(Method.class);
+        t.put(Method.EMA_FP64, factor(Method.EMA_FP64));
         boolean cq = s.methods().stream().anyMatch(m -> m == Method.CQ || m == Method.CQ_EF || m == Method.CQ_FP64);
         boolean eig = s.methods().stream().anyMatch(m -> m == Method.EIGEN || m == Method.EIGEN_BJORCK || m == Method.EIGEN_FP64);
         if (cq) {
-            t.put(Method.CQ_FP64, new CholeskyTracked(n, null, false, s.beta(), s.betaE(), s.epsilon()));
+            t.put(Method.CQ_FP64, factor(Method.CQ_FP64));
         }
         if (eig) {
-            t.put(Method.EIGEN_FP64, new EigenTracked(MatrixStore.exact(n, n), false, s.beta(), s.epsilon(), 0, 0));
+            t.put(Method.EIGEN_FP64, factor(Method.EIGEN_FP64));
         }
         for (Method m : s.methods()) {
-            switch (m) {
-                case FP32 -> t.put(m, new EmaTracked(MatrixStore.fp32(n, n), s.beta(), s.epsilon()));
-                case VQ -> t.put(m, new EmaTracked(MatrixStore.quantized(n, n, StorageMode.DIAG_REAL, q), s.beta(), s.epsilon()));
-                case CQ -> t.put(m, new CholeskyTracked(n, q, false, s.beta(), s.betaE(), s.epsilon()));
-                case CQ_EF -> t.put(m, new CholeskyTracked(n, q, true, s.beta(), s.betaE(), s.epsilon()));
-                case EIGEN -> t.put(m, new EigenTracked(MatrixStore.quantized(n, n, StorageMode.FULL, q), true, s.beta(),
-                        s.epsilon(), 0, 0));
-                case EIGEN_BJORCK -> t.put(m, new EigenTracked(MatrixStore.quantized(n, n, StorageMode.FULL, q), true,
-                        s.beta(), s.epsilon(), s.bjorckUpdate(), s.bjorckRoot()));
-                default -> { } // the reference and the shadows are already there
-            }
+            t.computeIfAbsent(m, this::factor);
         }
         return t;
+    }
+
+    /** The optimizer's factor for a method (T1 = T2 = 1, every matrix quantized, exact storage for the shadows). */
+    KroneckerFactor factor(Method m) {
+        Settings s = settings;
+        ShampooConfig.Builder b = ShampooConfig.builder().intervals(1, 1).beta(s.beta()).betaE(s.betaE())
+                .epsilon(s.epsilon()).mapping(s.mapping()).bits(s.bits()).layout(s.layout()).minQuantizedElements(0)
+                .bjorckSteps(0, 0);
+        switch (m) {
+            case EMA_FP64 -> b.variant(Variant.FP32).bits(64);
+            case FP32 -> b.variant(Variant.FP32).bits(32);
+            case VQ -> b.variant(Variant.VQ);
+            case CQ -> b.variant(Variant.CQ);
+            case CQ_EF -> b.variant(Variant.CQ_EF);
+            case CQ_FP64 -> b.variant(Variant.CQ).bits(64);
+            case EIGEN -> b.variant(Variant.EIGEN);
+            case EIGEN_BJORCK -> b.variant(Variant.EIGEN).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot());
+            case EIGEN_FP64 -> b.variant(Variant.EIGEN).bits(64);
+        }
+        return KroneckerFactor.create(m.id(), s.n(), Side.LEFT, b.build(), DenseKernels.reference());
+    }
+
+    /**
+     * The root a method computes from its state, not quantized: f of its statistic (fp32, VQ, CQ), or
+     * V·(S + ε·max S)^(−1/4)·Vᵀ from its root eigenpairs (eigenvector methods).
+     */
+    static DMatrixRMaj root(KroneckerFactor factor, InverseFourthRoot f) {
+        if (factor instanceof EigenQuantizedFactor e) {
+            EigenQuantizedFactor.Eigenpairs p = e.rootEigenpairs();
+            return f.fromEigenpairs(p.vectors(), p.values());
+        }
+        return f.of(factor.statistic()).root();
     }
 
     /** The shadow whose factor a method's stored factor is compared with. */
@@ -261,11 +284,11 @@ public final class FeedbackExperiment {
         };
     }
 
-    /** One decay: T steps of every tracker on the same gradients. */
+    /** One decay: T steps of every factor on the same gradients. */
     DecayRun runDecay(double alpha) {
         long t0 = System.nanoTime();
         Settings s = settings;
-        Map<Method, TrackedFactor> trackers = trackers();
+        Map<Method, KroneckerFactor> factors = factors();
         GradientStream stream = new GradientStream(s.n(), s.cols(), alpha, s.rotation(), s.seed());
         InverseFourthRoot f = new InverseFourthRoot(s.epsilon());
         QuantizationConfig q = new QuantizationConfig(s.mapping(), s.bits(), s.layout(), 0);
@@ -274,26 +297,23 @@ public final class FeedbackExperiment {
             curves.put(m, new Curves(new double[s.steps()], new double[s.steps()], new double[s.steps()], new double[s.steps()],
                     new double[s.steps()]));
         }
-        DenseKernels k = DenseKernels.reference();
         for (int step = 0; step < s.steps(); step++) {
             DMatrixRMaj g = stream.next();
-            DMatrixRMaj gram = new DMatrixRMaj(s.n(), s.n());
-            k.multTransB(g, g, gram); // as the optimizer's Side.LEFT.gram
-            for (TrackedFactor t : trackers.values()) {
-                t.update(gram);
+            for (KroneckerFactor t : factors.values()) {
+                t.updateStatistics(g);
             }
-            TrackedFactor ref = trackers.get(Method.EMA_FP64);
+            KroneckerFactor ref = factors.get(Method.EMA_FP64);
             DMatrixRMaj l = ref.statistic();
             DMatrixRMaj refRoot = f.of(l).root();
             Map<Method, DMatrixRMaj> shadowFactors = new EnumMap<>(Method.class);
             for (Method sh : List.of(Method.EMA_FP64, Method.CQ_FP64, Method.EIGEN_FP64)) {
-                if (trackers.containsKey(sh)) {
-                    shadowFactors.put(sh, trackers.get(sh).factor());
+                if (factors.containsKey(sh)) {
+                    shadowFactors.put(sh, factors.get(sh).factor());
                 }
             }
             for (Method m : s.methods()) {
-                TrackedFactor t = trackers.get(m);
-                DMatrixRMaj root = t.root(f);
+                KroneckerFactor t = factors.get(m);
+                DMatrixRMaj root = root(t, f);
                 if (s.quantizeRoot()) {
                     root = RoundTrip.of(root, StorageMode.DIAG_REAL, q);
                 }
