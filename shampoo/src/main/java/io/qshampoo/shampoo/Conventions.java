@@ -61,14 +61,22 @@ public record Conventions(
         /** ρ decays like the covariance it stands for: ρ ← β·ρ + ρₜ (Feinberg et al. Obs. 6). */
         BETA,
         /** ρ ← √β·ρ + ρₜ, as tearfree's sketchy.py does. */
-        SQRT_BETA
+        SQRT_BETA;
+
+        /** The factor γ of ρ ← γ·ρ + ρₜ for the covariance decay β. */
+        public double factor(double beta) {
+            return this == BETA ? beta : Math.sqrt(beta);
+        }
     }
 
     /** The complement term (ρ + ε)^(−1/4)·(G − U·UᵀG) of the Sketchy root when ρ = 0. */
     public enum ZeroTail {
         /** Always scaled by (ρ + ε)^(−1/4), as the formula reads. */
         SCALE,
-        /** Dropped (multiplied by 0) when ρ = 0, as tearfree does. */
+        /**
+         * Dropped (multiplied by 0) when ρ = 0, as tearfree does; a sketch that holds nothing then gives a zero
+         * direction instead of the identity.
+         */
         DROP
     }
 

@@ -25,7 +25,8 @@ final class Preconditioners {
      */
     static DiagonalMethod vectorMethod(int size, ShampooConfig config, DenseKernels kernels) {
         if (config.variant() == Variant.SKETCHY) {
-            return new SketchyAdaGrad(config.sketchRank(), config.sketchBeta(), config.sketchEpsilon(), kernels);
+            return new SketchyAdaGrad(config.sketchRank(), config.sketchBeta(), config.sketchEpsilon(),
+                    config.conventions(), kernels);
         }
         return config.grafting().method();
     }
