@@ -50,8 +50,8 @@ import org.ejml.data.DMatrixRMaj;
  * <p>The official Sketchy code (google-research/precondition, {@code tearfree/sketchy.py}) decays its tail by
  * γ = √β instead; the constructor's {@code tailDecay} selects it (the sketch itself is unaffected). Since
  * √β ≥ β, that tail is larger than the decayed sum, so it still bounds the error, but like the undecayed sum
- * it fails the second inequality. That code
- * keeps {@code rank} directions and subtracts the next singular value, i.e. ℓ = rank + 1 here.
+ * it fails the second inequality. That code keeps {@code rank} directions and subtracts the next singular
+ * value, i.e. ℓ = rank + 1 here.
  *
  * <h2>The factored root</h2>
  * {@link #applyInverseRoot} treats a direction with σᵢ = 0 as part of the complement I − U·Uᵀ (its factor is

@@ -22,6 +22,8 @@ import io.qshampoo.linalg.QrSignRule;
  * @param tailDecay               how the escaped mass ρ of a Sketchy sketch decays per update
  * @param zeroTail                what the complement term of the Sketchy root does when ρ = 0
  * @param updatePhase             at which steps the statistics are updated, given T1
+ * @param sketchyVectors          how the Sketchy variant treats rank ≤ 1 tensors (S-AdaGrad, or the grafted
+ *                                direction alone)
  */
 public record Conventions(
         QrSignRule qrSigns,
@@ -30,7 +32,8 @@ public record Conventions(
         SketchRank sketchRank,
         TailDecay tailDecay,
         ZeroTail zeroTail,
-        UpdatePhase updatePhase) {
+        UpdatePhase updatePhase,
+        SketchyVectors sketchyVectors) {
 
     /** What happens to an inverse root whose iteration did not meet its tolerance. */
     public enum UnconvergedRoots {
@@ -93,10 +96,21 @@ public record Conventions(
         }
     }
 
+    /** What the Sketchy variant does with a rank ≤ 1 tensor (a bias, a norm's scale). */
+    public enum SketchyVectors {
+        /** Preconditioned by S-AdaGrad (Feinberg et al. Alg. 2) on its own sketch. */
+        S_ADAGRAD,
+        /**
+         * Not preconditioned: the grafting method's direction is used, as tearfree's grafting wrapper does with
+         * {@code skip_preconditioning_rank1} (its default).
+         */
+        GRAFTED
+    }
+
     /** Validates that no switch is null. */
     public Conventions {
         if (qrSigns == null || unconvergedRoots == null || sketchRank == null || tailDecay == null || zeroTail == null
-                || updatePhase == null) {
+                || updatePhase == null || sketchyVectors == null) {
             throw new IllegalArgumentException("Conventions: every switch must be set; got " + this);
         }
     }
@@ -104,7 +118,7 @@ public record Conventions(
     /** qshampoo's defaults: the mathematically canonical choice wherever the papers leave one open. */
     public static Conventions qshampoo() {
         return new Conventions(QrSignRule.POSITIVE_DIAGONAL, true, UnconvergedRoots.REJECT, SketchRank.BUFFER,
-                TailDecay.BETA, ZeroTail.SCALE, UpdatePhase.MULTIPLES);
+                TailDecay.BETA, ZeroTail.SCALE, UpdatePhase.MULTIPLES, SketchyVectors.S_ADAGRAD);
     }
 
     /**
@@ -120,11 +134,13 @@ public record Conventions(
 
     /**
      * google-research/precondition's {@code tearfree/sketchy.py}: the rank counts kept directions, the tail decays
-     * by √β, a zero tail drops the complement term, statistics from the first step.
+     * by √β, a zero tail drops the complement term, statistics from the first step; rank ≤ 1 tensors take the
+     * grafted direction ({@code tearfree/grafting.py}).
      */
     public static Conventions officialSketchy() {
         return qshampoo().withSketchRank(SketchRank.KEPT_DIRECTIONS).withTailDecay(TailDecay.SQRT_BETA)
-                .withZeroTail(ZeroTail.DROP).withUpdatePhase(UpdatePhase.FIRST_STEP);
+                .withZeroTail(ZeroTail.DROP).withUpdatePhase(UpdatePhase.FIRST_STEP)
+                .withSketchyVectors(SketchyVectors.GRAFTED);
     }
 
     /**
@@ -145,30 +161,42 @@ public record Conventions(
     }
 
     public Conventions withQrSigns(QrSignRule v) {
-        return new Conventions(v, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, zeroTail, updatePhase);
+        return new Conventions(v, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withSymmetrizeStatistic(boolean v) {
-        return new Conventions(qrSigns, v, unconvergedRoots, sketchRank, tailDecay, zeroTail, updatePhase);
+        return new Conventions(qrSigns, v, unconvergedRoots, sketchRank, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withUnconvergedRoots(UnconvergedRoots v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, v, sketchRank, tailDecay, zeroTail, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, v, sketchRank, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withSketchRank(SketchRank v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, v, tailDecay, zeroTail, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, v, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withTailDecay(TailDecay v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, v, zeroTail, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, v,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withZeroTail(ZeroTail v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, v, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay,
+                v, updatePhase, sketchyVectors);
     }
 
     public Conventions withUpdatePhase(UpdatePhase v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, zeroTail, v);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay,
+                zeroTail, v, sketchyVectors);
+    }
+
+    public Conventions withSketchyVectors(SketchyVectors v) {
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, zeroTail,
+                updatePhase, v);
     }
 }

@@ -66,7 +66,8 @@ final class Fp32Sketch implements Stateful {
     }
 
     /**
-     * Puts the sketch as an implementation that stores only its kept directions holds it: {@code .U} the first
+     * Puts the sketch into {@code out} as an implementation that stores only the kept directions holds it (the
+     * official tearfree code does): {@code .U} the first
      * {@link FrequentDirections#kept()} columns of U, those with σᵢ = 0 set to 0 (the sketch holds no direction
      * there); {@code .sigma} their σᵢ; {@code .rho} ρ₁:ₜ.
      */

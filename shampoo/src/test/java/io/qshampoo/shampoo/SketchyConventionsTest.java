@@ -187,6 +187,28 @@ class SketchyConventionsTest {
         }
     }
 
+    @Test
+    void vectorsArePreconditionedOrOnlyGrafted() {
+        double[] g = {2, -1, 0, 2}; // ‖g‖ = 3
+        for (Conventions.SketchyVectors rule : Conventions.SketchyVectors.values()) {
+            ShampooConfig cfg = config(Conventions.qshampoo().withSketchyVectors(rule), 3);
+            DenseTensor w = DenseTensor.float64(4);
+            ShampooOptimizer opt = ShampooOptimizer.builder(cfg, new Sgd(), 1.0).parameter("b", w).build();
+            opt.step(Map.of("b", DenseTensor.wrap(g.clone(), 4)));
+            double[] moved = {-w.get(0), -w.get(1), -w.get(2), -w.get(3)};
+            if (rule == Conventions.SketchyVectors.GRAFTED) {
+                assertArrayEquals(g, moved, 0.0, "SGD grafting alone: the gradient itself");
+            } else {
+                // S-AdaGrad after one step: (g·gᵀ + ε·‖g‖²·I)^(−1/2)·g = g/‖g‖·(1 + ε)^(−1/2), a unit step. U is
+                // stored in fp32, so g − U·Uᵀg ≈ √n·2⁻²⁴·‖g‖ survives and is scaled by (ε·‖g‖²)^(−1/2), i.e. by
+                // ε^(−1/2) ≈ 3.2e3 relative to the kept direction: ≈ 4e-4 of the step; 1e-3 allows it.
+                for (int i = 0; i < 4; i++) {
+                    assertEquals(g[i] / 3, moved[i], 1e-3, "S-AdaGrad normalizes the first step");
+                }
+            }
+        }
+    }
+
     private static double relative(DMatrixRMaj ref, DMatrixRMaj x) {
         DMatrixRMaj d = new DMatrixRMaj(ref.numRows, ref.numCols);
         CommonOps_DDRM.subtract(ref, x, d);
