@@ -30,7 +30,7 @@ import org.ejml.data.DMatrixRMaj;
  * <pre>
  *   ρₜ = λ_ℓ = s_ℓ²     (0 when n &lt; ℓ)
  *   σᵢ = √(λᵢ − ρₜ) = √(sᵢ − s_ℓ)·√(sᵢ + s_ℓ),   U = first w columns of P
- *   ρ₁:ₜ = β·ρ₁:ₜ₋₁ + ρₜ
+ *   ρ₁:ₜ = γ·ρ₁:ₜ₋₁ + ρₜ          (γ the tail decay, β by default; see below)
  * </pre>
  * The product form of σᵢ neither loses digits to cancellation in sᵢ² − s_ℓ² nor overflows. U is
  * recomputed from an SVD each step, so its loss of orthonormality does not accumulate.
@@ -47,10 +47,18 @@ import org.ejml.data.DMatrixRMaj;
  * Σₜ ρₜ is larger, so it still bounds the error, but the second inequality fails for it (early escaped
  * mass that G_T has long forgotten stays in it), and the preconditioner's ridge would be too large.
  *
- * <p>For comparison, the official Sketchy code (google-research/precondition, {@code tearfree/sketchy.py},
- * as read for this note) keeps {@code rank} directions and subtracts the next singular value — ℓ =
- * rank + 1 here — and decays its tail by √β, not β, per step; it also zeroes singular values below
- * 1e-6·s₁. This class follows the paper.
+ * <p>The official Sketchy code (google-research/precondition, {@code tearfree/sketchy.py}) decays its tail by
+ * γ = √β instead; the constructor's {@code tailDecay} selects it (the sketch itself is unaffected). Since
+ * √β ≥ β, that tail is larger than the decayed sum, so it still bounds the error, but like the undecayed sum
+ * it fails the second inequality. That code keeps {@code rank} directions and subtracts the next singular
+ * value, i.e. ℓ = rank + 1 here.
+ *
+ * <h2>The factored root</h2>
+ * {@link #applyInverseRoot} treats a direction with σᵢ = 0 as part of the complement I − U·Uᵀ (its factor is
+ * the complement's), so a zero column of B contributes nothing; this is the official code's mask
+ * ({@code deflated > 0}), and it changes nothing when the complement is scaled. Where ρ₁:ₜ = 0 exactly the
+ * complement term is either scaled by ε^(−1/p), as the formula reads, or dropped, as the official code does
+ * ({@code dropZeroTail}).
  *
  * <h2>Costs</h2>
  * {@link #update}: one thin SVD of an n×(w+k) matrix, O(n·(w+k)²). {@link #applyInverseRoot} and
@@ -73,6 +81,7 @@ public final class FrequentDirections {
     private final int width;
     private final double beta;
     private final double sqrtBeta;
+    private final double tailDecay;
     private final DenseKernels kernels;
 
     private DMatrixRMaj u;
@@ -100,10 +109,23 @@ public final class FrequentDirections {
      * @param kernels backend for the SVD and the products
      */
     public FrequentDirections(int n, int ell, double beta, DenseKernels kernels) {
+        this(n, ell, beta, beta, kernels);
+    }
+
+    /**
+     * An empty sketch whose escaped mass decays by {@code tailDecay} instead of β: ρ₁:ₜ = γ·ρ₁:ₜ₋₁ + ρₜ.
+     * γ = β is the decayed sum of Obs. 6 (the default, see the class comment); γ = √β is the official
+     * {@code tearfree/sketchy.py}.
+     *
+     * @param tailDecay γ in (0, 1]
+     * @throws IllegalArgumentException as the other constructor, or if γ is outside (0, 1]
+     */
+    public FrequentDirections(int n, int ell, double beta, double tailDecay, DenseKernels kernels) {
         this.n = MatrixChecks.requirePositive(n, "n");
         this.ell = MatrixChecks.requirePositive(ell, "ell");
         this.beta = requireBeta(beta);
         this.sqrtBeta = Math.sqrt(beta);
+        this.tailDecay = requireDecay(tailDecay, "tailDecay");
         this.kernels = requireKernels(kernels);
         this.width = Math.min(ell, n);
         this.u = new DMatrixRMaj(n, width);
@@ -118,6 +140,7 @@ public final class FrequentDirections {
         this.ell = s.ell();
         this.beta = s.beta();
         this.sqrtBeta = Math.sqrt(beta);
+        this.tailDecay = s.tailDecay();
         this.kernels = kernels;
         this.width = Math.min(ell, n);
         this.u = s.basis().copy();
@@ -159,7 +182,7 @@ public final class FrequentDirections {
         // r = min(n, w + k) ≥ w: when ℓ ≤ n, w + k > ℓ, so the ℓ-th singular value exists.
         final double cutoff = ell <= n ? s[ell - 1] : 0.0;
         final double rho = cutoff * cutoff;
-        final double newEscaped = beta * escapedMass + rho;
+        final double newEscaped = tailDecay * escapedMass + rho;
         if (!Double.isFinite(newEscaped)) {
             throw new ArithmeticException("escaped mass overflowed: s_ell = " + cutoff
                     + "; the sketched statistic is not representable in float64");
@@ -197,13 +220,25 @@ public final class FrequentDirections {
      *         (an empty or exact sketch has ρ = 0: pass ε > 0)
      */
     public DMatrixRMaj applyInverseRoot(DMatrixRMaj x, double p, double eps) {
+        return applyInverseRoot(x, p, eps, false);
+    }
+
+    /**
+     * As {@link #applyInverseRoot(DMatrixRMaj, double, double)}; with {@code dropZeroTail} and ρ₁:ₜ = 0 exactly,
+     * c = 0: the complement term is dropped (the official {@code tearfree/sketchy.py}), so the result lies in
+     * the span of the directions with σᵢ > 0. ρ₁:ₜ + ε may then be 0.
+     *
+     * @throws IllegalArgumentException as the three-argument form, or if a kept factor (σᵢ² + ρ + ε)^(−1/p)
+     *         overflows (σᵢ² + ε underflowed to 0: pass ε > 0)
+     */
+    public DMatrixRMaj applyInverseRoot(DMatrixRMaj x, double p, double eps, boolean dropZeroTail) {
         MatrixChecks.requireNonNull(x, "x");
         if (x.numRows != n || x.numCols < 1) {
             throw new IllegalArgumentException("x is " + MatrixChecks.shape(x) + "; expected " + n
                     + "xm with m >= 1 (rows = the sketch's dimension n)");
         }
         MatrixChecks.requireFinite(x, "x");
-        final double[] factors = rootFactors(p, eps);
+        final double[] factors = rootFactors(p, eps, dropZeroTail);
         final double c = factors[width];
         final int m = x.numCols;
         DMatrixRMaj coeff = new DMatrixRMaj(width, m);
@@ -228,13 +263,21 @@ public final class FrequentDirections {
      * @throws IllegalArgumentException as {@link #applyInverseRoot}, with X required m×n
      */
     public DMatrixRMaj applyInverseRootRight(DMatrixRMaj x, double p, double eps) {
+        return applyInverseRootRight(x, p, eps, false);
+    }
+
+    /**
+     * As {@link #applyInverseRootRight(DMatrixRMaj, double, double)} with the zero-tail rule of
+     * {@link #applyInverseRoot(DMatrixRMaj, double, double, boolean)}.
+     */
+    public DMatrixRMaj applyInverseRootRight(DMatrixRMaj x, double p, double eps, boolean dropZeroTail) {
         MatrixChecks.requireNonNull(x, "x");
         if (x.numCols != n || x.numRows < 1) {
             throw new IllegalArgumentException("x is " + MatrixChecks.shape(x) + "; expected mx" + n
                     + " with m >= 1 (columns = the sketch's dimension n)");
         }
         MatrixChecks.requireFinite(x, "x");
-        final double[] factors = rootFactors(p, eps);
+        final double[] factors = rootFactors(p, eps, dropZeroTail);
         final double c = factors[width];
         final int m = x.numRows;
         DMatrixRMaj coeff = new DMatrixRMaj(m, width);
@@ -250,22 +293,33 @@ public final class FrequentDirections {
         return y;
     }
 
-    /** dⱼ − c for j < w, then c = (ρ + ε)^(−1/p) at index w. */
-    private double[] rootFactors(double p, double eps) {
+    /**
+     * dⱼ − c for j < w (0 where σⱼ = 0: that direction belongs to the complement), then c at index w:
+     * c = (ρ + ε)^(−1/p), or 0 when the zero tail is dropped.
+     */
+    private double[] rootFactors(double p, double eps, boolean dropZeroTail) {
         if (!(p > 0) || !Double.isFinite(p)) {
             throw new IllegalArgumentException("p is " + p + "; expected a finite root order > 0");
         }
         MatrixChecks.requireNonNegative(eps, "eps");
         final double floor = escapedMass + eps;
-        if (!(floor > 0)) {
+        final boolean drop = dropZeroTail && escapedMass == 0;
+        if (!drop && !(floor > 0)) {
             throw new IllegalArgumentException("escaped mass + eps is " + escapedMass + " + " + eps + " = " + floor
                     + "; expected > 0 so that the sketched preconditioner is invertible (pass eps > 0)");
         }
         final double exponent = -1.0 / p;
-        final double c = Math.pow(floor, exponent);
+        final double c = drop ? 0 : Math.pow(floor, exponent);
         double[] f = new double[width + 1];
         for (int j = 0; j < width; j++) {
-            f[j] = Math.pow(sigma[j] * sigma[j] + floor, exponent) - c;
+            if (sigma[j] > 0) {
+                final double d = Math.pow(sigma[j] * sigma[j] + floor, exponent);
+                if (!Double.isFinite(d)) {
+                    throw new IllegalArgumentException("sigma[" + j + "]^2 + escaped mass + eps is "
+                            + (sigma[j] * sigma[j] + floor) + "; expected > 0 (pass eps > 0)");
+                }
+                f[j] = d - c;
+            }
         }
         f[width] = c;
         return f;
@@ -322,7 +376,7 @@ public final class FrequentDirections {
         return lastEscapedMass;
     }
 
-    /** ρ₁:ₜ = Σ_{s ≤ t} β^(t−s)·ρₛ, the decayed cumulative escaped mass: ‖Gₜ − Ḡₜ‖₂ ≤ ρ₁:ₜ. */
+    /** ρ₁:ₜ = Σ_{s ≤ t} γ^(t−s)·ρₛ, the decayed cumulative escaped mass (γ = β: ‖Gₜ − Ḡₜ‖₂ ≤ ρ₁:ₜ, also for γ ≥ β). */
     public double escapedMass() {
         return escapedMass;
     }
@@ -352,9 +406,22 @@ public final class FrequentDirections {
         return beta;
     }
 
+    /** γ, the decay of the escaped mass per step (β unless the constructor was given another). */
+    public double tailDecay() {
+        return tailDecay;
+    }
+
+    /**
+     * The number of directions the sketch can hold: ℓ − 1 when ℓ ≤ n (the ℓ-th column of B is zero), n
+     * otherwise. The leading {@code kept()} columns of U and entries of σ are the sketch; the rest is padding.
+     */
+    public int kept() {
+        return ell <= n ? ell - 1 : n;
+    }
+
     /** A deep copy of the state, for checkpoints; {@link #restore(State)} undoes it. Cost O(n·w). */
     public State state() {
-        return new State(ell, beta, u.copy(), sigma.clone(), lastEscapedMass, escapedMass, steps);
+        return new State(ell, beta, tailDecay, u.copy(), sigma.clone(), lastEscapedMass, escapedMass, steps);
     }
 
     /** {@link #restore(State, DenseKernels, double)} with the reference kernels and the default tolerance. */
@@ -378,6 +445,7 @@ public final class FrequentDirections {
         MatrixChecks.requireNonNegative(orthonormalityTolerance, "orthonormalityTolerance");
         MatrixChecks.requirePositive(state.ell(), "state.ell");
         requireBeta(state.beta());
+        requireDecay(state.tailDecay(), "state.tailDecay");
         DMatrixRMaj b = MatrixChecks.requireNonNull(state.basis(), "state.basis");
         final int n = MatrixChecks.requirePositive(b.numRows, "state.basis rows");
         final int w = Math.min(state.ell(), n);
@@ -428,10 +496,14 @@ public final class FrequentDirections {
     }
 
     private static double requireBeta(double beta) {
-        if (!(beta > 0 && beta <= 1)) {
-            throw new IllegalArgumentException("beta is " + beta + "; expected a decay in (0, 1]");
+        return requireDecay(beta, "beta");
+    }
+
+    private static double requireDecay(double v, String name) {
+        if (!(v > 0 && v <= 1)) {
+            throw new IllegalArgumentException(name + " is " + v + "; expected a decay in (0, 1]");
         }
-        return beta;
+        return v;
     }
 
     private static DenseKernels requireKernels(DenseKernels kernels) {
@@ -448,19 +520,27 @@ public final class FrequentDirections {
      *
      * @param ell             sketch size ℓ
      * @param beta            decay β
+     * @param tailDecay       decay γ of the escaped mass
      * @param basis           U, n×min(ℓ, n)
      * @param singularValues  σ, descending
      * @param lastEscapedMass ρₜ of the last update
      * @param escapedMass     ρ₁:ₜ, decayed
      * @param steps           updates applied
      */
-    public record State(int ell, double beta, DMatrixRMaj basis, double[] singularValues, double lastEscapedMass,
-            double escapedMass, long steps) {
+    public record State(int ell, double beta, double tailDecay, DMatrixRMaj basis, double[] singularValues,
+            double lastEscapedMass, double escapedMass, long steps) {
+
+        /** A state whose escaped mass decays by β (γ = β). */
+        public State(int ell, double beta, DMatrixRMaj basis, double[] singularValues, double lastEscapedMass,
+                double escapedMass, long steps) {
+            this(ell, beta, beta, basis, singularValues, lastEscapedMass, escapedMass, steps);
+        }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof State other && ell == other.ell
                     && Double.compare(beta, other.beta) == 0
+                    && Double.compare(tailDecay, other.tailDecay) == 0
                     && Double.compare(lastEscapedMass, other.lastEscapedMass) == 0
                     && Double.compare(escapedMass, other.escapedMass) == 0 && steps == other.steps
                     && Arrays.equals(singularValues, other.singularValues)
@@ -471,6 +551,7 @@ public final class FrequentDirections {
         public int hashCode() {
             int h = Integer.hashCode(ell);
             h = 31 * h + Double.hashCode(beta);
+            h = 31 * h + Double.hashCode(tailDecay);
             h = 31 * h + Arrays.hashCode(singularValues);
             h = 31 * h + Double.hashCode(escapedMass);
             h = 31 * h + Long.hashCode(steps);
@@ -479,7 +560,7 @@ public final class FrequentDirections {
 
         @Override
         public String toString() {
-            return "FrequentDirections.State[ell=" + ell + ", beta=" + beta + ", basis="
+            return "FrequentDirections.State[ell=" + ell + ", beta=" + beta + ", tailDecay=" + tailDecay + ", basis="
                     + (basis == null ? "null" : MatrixChecks.shape(basis)) + ", singularValues="
                     + Arrays.toString(singularValues) + ", lastEscapedMass=" + lastEscapedMass
                     + ", escapedMass=" + escapedMass + ", steps=" + steps + "]";

@@ -288,6 +288,60 @@ class FrequentDirectionsTest {
         assertMessage(IllegalArgumentException.class, "state is null", () -> FrequentDirections.restore(null));
     }
 
+    @Test
+    void tailDecayChangesOnlyTheEscapedMass() {
+        Random r = new Random(11);
+        double beta = 0.81;
+        double gamma = Math.sqrt(beta);
+        FrequentDirections plain = new FrequentDirections(7, 3, beta);
+        FrequentDirections official = new FrequentDirections(7, 3, beta, gamma, DenseKernels.reference());
+        double expected = 0;
+        for (int t = 0; t < 5; t++) {
+            DMatrixRMaj g = new DMatrixRMaj(7, 2);
+            for (int i = 0; i < g.data.length; i++) {
+                g.data[i] = r.nextGaussian();
+            }
+            plain.update(g);
+            double rho = official.update(g);
+            expected = gamma * expected + rho; // the same operations as the update: bit for bit
+            assertArrayEquals(plain.singularValues(), official.singularValues(), 0.0, "the sketch does not see γ");
+            assertEquals(expected, official.escapedMass(), 0.0);
+        }
+        assertTrue(official.escapedMass() > plain.escapedMass(), "√β > β keeps more of the old mass");
+        assertEquals(gamma, FrequentDirections.restore(official.state()).tailDecay(), 0.0);
+        assertMessage(IllegalArgumentException.class, "tailDecay is 0.0",
+                () -> new FrequentDirections(7, 3, beta, 0.0, DenseKernels.reference()));
+    }
+
+    @Test
+    void zeroTailComplementIsDroppedOnRequestAndZeroDirectionsBelongToIt() {
+        // Rank 2 into a buffer of 4 (3 directions): ρ = 0 exactly, σ₃ = 0.
+        FrequentDirections fd = new FrequentDirections(6, 4, 1.0);
+        DMatrixRMaj g = new DMatrixRMaj(6, 2);
+        g.set(0, 0, 3);
+        g.set(1, 1, 1);
+        fd.update(g);
+        assertEquals(0.0, fd.escapedMass(), 0.0);
+        assertEquals(0.0, fd.singularValues()[2], 0.0);
+        DMatrixRMaj outside = col(0, 0, 1, -2, 0.5, 1);
+        DMatrixRMaj dropped = fd.applyInverseRoot(outside, 4, 1e-6, true);
+        assertEquals(0.0, CommonOps_DDRM.elementMaxAbs(dropped), 0.0, "the complement, σ₃'s direction included, is dropped");
+        DMatrixRMaj scaled = fd.applyInverseRoot(outside, 4, 1e-6);
+        // c = (ρ + ε)^(−1/4) = (1e-6)^(−1/4) ≈ 31.6 times X, up to the SVD's rounding.
+        for (int i = 0; i < 6; i++) {
+            assertEquals(Math.pow(1e-6, -0.25) * outside.get(i), scaled.get(i), 1e-12 * 31.6 * 2);
+        }
+        // Held directions: (σᵢ² + ε)^(−1/4) under both rules; the right-side form agrees with the left one.
+        DMatrixRMaj e1 = col(1, 0, 0, 0, 0, 0);
+        assertEquals(Math.pow(9 + 1e-6, -0.25), fd.applyInverseRoot(e1, 4, 1e-6, true).get(0), 1e-15);
+        DMatrixRMaj row = new DMatrixRMaj(1, 6, true, 0, 0, 1, -2, 0.5, 1);
+        assertEquals(0.0, CommonOps_DDRM.elementMaxAbs(fd.applyInverseRootRight(row, 4, 1e-6, true)), 0.0);
+        // With the drop, ρ + ε may be 0.
+        assertEquals(Math.pow(9, -0.25), fd.applyInverseRoot(e1, 4, 0, true).get(0), 1e-15);
+        assertMessage(IllegalArgumentException.class, "escaped mass + eps is 0.0 + 0.0",
+                () -> fd.applyInverseRoot(e1, 4, 0, false));
+    }
+
     private static FrequentDirections.State withBasis(FrequentDirections.State s, DMatrixRMaj basis) {
         return new FrequentDirections.State(s.ell(), s.beta(), basis, s.singularValues(), s.lastEscapedMass(),
                 s.escapedMass(), s.steps());

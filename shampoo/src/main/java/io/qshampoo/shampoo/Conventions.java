@@ -22,6 +22,8 @@ import io.qshampoo.linalg.QrSignRule;
  * @param tailDecay               how the escaped mass ρ of a Sketchy sketch decays per update
  * @param zeroTail                what the complement term of the Sketchy root does when ρ = 0
  * @param updatePhase             at which steps the statistics are updated, given T1
+ * @param sketchyVectors          how the Sketchy variant treats rank ≤ 1 tensors (S-AdaGrad, or the grafted
+ *                                direction alone)
  */
 public record Conventions(
         QrSignRule qrSigns,
@@ -30,7 +32,8 @@ public record Conventions(
         SketchRank sketchRank,
         TailDecay tailDecay,
         ZeroTail zeroTail,
-        UpdatePhase updatePhase) {
+        UpdatePhase updatePhase,
+        SketchyVectors sketchyVectors) {
 
     /** What happens to an inverse root whose iteration did not meet its tolerance. */
     public enum UnconvergedRoots {
@@ -61,14 +64,22 @@ public record Conventions(
         /** ρ decays like the covariance it stands for: ρ ← β·ρ + ρₜ (Feinberg et al. Obs. 6). */
         BETA,
         /** ρ ← √β·ρ + ρₜ, as tearfree's sketchy.py does. */
-        SQRT_BETA
+        SQRT_BETA;
+
+        /** The factor γ of ρ ← γ·ρ + ρₜ for the covariance decay β. */
+        public double factor(double beta) {
+            return this == BETA ? beta : Math.sqrt(beta);
+        }
     }
 
     /** The complement term (ρ + ε)^(−1/4)·(G − U·UᵀG) of the Sketchy root when ρ = 0. */
     public enum ZeroTail {
         /** Always scaled by (ρ + ε)^(−1/4), as the formula reads. */
         SCALE,
-        /** Dropped (multiplied by 0) when ρ = 0, as tearfree does. */
+        /**
+         * Dropped (multiplied by 0) when ρ = 0, as tearfree does; a sketch that holds nothing then gives a zero
+         * direction instead of the identity.
+         */
         DROP
     }
 
@@ -85,10 +96,21 @@ public record Conventions(
         }
     }
 
+    /** What the Sketchy variant does with a rank ≤ 1 tensor (a bias, a norm's scale). */
+    public enum SketchyVectors {
+        /** Preconditioned by S-AdaGrad (Feinberg et al. Alg. 2) on its own sketch. */
+        S_ADAGRAD,
+        /**
+         * Not preconditioned: the grafting method's direction is used, as tearfree's grafting wrapper does with
+         * {@code skip_preconditioning_rank1} (its default).
+         */
+        GRAFTED
+    }
+
     /** Validates that no switch is null. */
     public Conventions {
         if (qrSigns == null || unconvergedRoots == null || sketchRank == null || tailDecay == null || zeroTail == null
-                || updatePhase == null) {
+                || updatePhase == null || sketchyVectors == null) {
             throw new IllegalArgumentException("Conventions: every switch must be set; got " + this);
         }
     }
@@ -96,7 +118,7 @@ public record Conventions(
     /** qshampoo's defaults: the mathematically canonical choice wherever the papers leave one open. */
     public static Conventions qshampoo() {
         return new Conventions(QrSignRule.POSITIVE_DIAGONAL, true, UnconvergedRoots.REJECT, SketchRank.BUFFER,
-                TailDecay.BETA, ZeroTail.SCALE, UpdatePhase.MULTIPLES);
+                TailDecay.BETA, ZeroTail.SCALE, UpdatePhase.MULTIPLES, SketchyVectors.S_ADAGRAD);
     }
 
     /**
@@ -112,11 +134,13 @@ public record Conventions(
 
     /**
      * google-research/precondition's {@code tearfree/sketchy.py}: the rank counts kept directions, the tail decays
-     * by √β, a zero tail drops the complement term, statistics from the first step.
+     * by √β, a zero tail drops the complement term, statistics from the first step; rank ≤ 1 tensors take the
+     * grafted direction ({@code tearfree/grafting.py}).
      */
     public static Conventions officialSketchy() {
         return qshampoo().withSketchRank(SketchRank.KEPT_DIRECTIONS).withTailDecay(TailDecay.SQRT_BETA)
-                .withZeroTail(ZeroTail.DROP).withUpdatePhase(UpdatePhase.FIRST_STEP);
+                .withZeroTail(ZeroTail.DROP).withUpdatePhase(UpdatePhase.FIRST_STEP)
+                .withSketchyVectors(SketchyVectors.GRAFTED);
     }
 
     /**
@@ -137,30 +161,42 @@ public record Conventions(
     }
 
     public Conventions withQrSigns(QrSignRule v) {
-        return new Conventions(v, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, zeroTail, updatePhase);
+        return new Conventions(v, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withSymmetrizeStatistic(boolean v) {
-        return new Conventions(qrSigns, v, unconvergedRoots, sketchRank, tailDecay, zeroTail, updatePhase);
+        return new Conventions(qrSigns, v, unconvergedRoots, sketchRank, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withUnconvergedRoots(UnconvergedRoots v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, v, sketchRank, tailDecay, zeroTail, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, v, sketchRank, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withSketchRank(SketchRank v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, v, tailDecay, zeroTail, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, v, tailDecay,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withTailDecay(TailDecay v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, v, zeroTail, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, v,
+                zeroTail, updatePhase, sketchyVectors);
     }
 
     public Conventions withZeroTail(ZeroTail v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, v, updatePhase);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay,
+                v, updatePhase, sketchyVectors);
     }
 
     public Conventions withUpdatePhase(UpdatePhase v) {
-        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, zeroTail, v);
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay,
+                zeroTail, v, sketchyVectors);
+    }
+
+    public Conventions withSketchyVectors(SketchyVectors v) {
+        return new Conventions(qrSigns, symmetrizeStatistic, unconvergedRoots, sketchRank, tailDecay, zeroTail,
+                updatePhase, v);
     }
 }

@@ -25,10 +25,14 @@ final class Fp32Sketch implements Stateful {
     private final DenseKernels kernels;
     private FrequentDirections fd;
 
-    Fp32Sketch(String tag, int n, int ell, double beta, DenseKernels kernels) {
+    /**
+     * @param ell       the FD buffer size ℓ (see {@link Conventions.SketchRank#bufferSize})
+     * @param tailDecay γ of ρ ← γ·ρ + ρₜ (see {@link Conventions.TailDecay#factor})
+     */
+    Fp32Sketch(String tag, int n, int ell, double beta, double tailDecay, DenseKernels kernels) {
         this.tag = tag;
         this.kernels = kernels;
-        this.fd = new FrequentDirections(n, ell, beta, kernels);
+        this.fd = new FrequentDirections(n, ell, beta, tailDecay, kernels);
     }
 
     FrequentDirections sketch() {
@@ -47,7 +51,7 @@ final class Fp32Sketch implements Stateful {
         for (int k = 0; k < sigma.length; k++) {
             sigma[k] = (float) sigma[k];
         }
-        rebuild(new FrequentDirections.State(s.ell(), s.beta(), u, sigma, (float) s.lastEscapedMass(),
+        rebuild(new FrequentDirections.State(s.ell(), s.beta(), s.tailDecay(), u, sigma, (float) s.lastEscapedMass(),
                 (float) s.escapedMass(), s.steps()));
     }
 
@@ -59,6 +63,27 @@ final class Fp32Sketch implements Stateful {
     double topEigenvalue() {
         double[] sigma = fd.singularValues();
         return (sigma.length == 0 ? 0 : sigma[0] * sigma[0]) + fd.escapedMass();
+    }
+
+    /**
+     * Puts the sketch into {@code out} as an implementation that stores only the kept directions holds it (the
+     * official tearfree code does): {@code .U} the first
+     * {@link FrequentDirections#kept()} columns of U, those with σᵢ = 0 set to 0 (the sketch holds no direction
+     * there); {@code .sigma} their σᵢ; {@code .rho} ρ₁:ₜ.
+     */
+    void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
+        int kept = fd.kept();
+        DMatrixRMaj u = fd.basis();
+        double[] sigma = fd.singularValues();
+        DMatrixRMaj held = new DMatrixRMaj(u.numRows, kept);
+        for (int i = 0; i < u.numRows; i++) {
+            for (int j = 0; j < kept; j++) {
+                held.data[i * kept + j] = sigma[j] > 0 ? u.data[i * u.numCols + j] : 0;
+            }
+        }
+        out.put(prefix + ".U", held);
+        out.put(prefix + ".sigma", DMatrixRMaj.wrap(kept, 1, java.util.Arrays.copyOf(sigma, kept)));
+        out.put(prefix + ".rho", DMatrixRMaj.wrap(1, 1, new double[] {fd.escapedMass()}));
     }
 
     @Override
@@ -104,7 +129,8 @@ final class Fp32Sketch implements Stateful {
             s[k] = sigma[k];
         }
         try {
-            rebuild(new FrequentDirections.State(fd.sketchSize(), fd.beta(), basis, s, rho[0], rho[1], steps));
+            rebuild(new FrequentDirections.State(fd.sketchSize(), fd.beta(), fd.tailDecay(), basis, s, rho[0], rho[1],
+                    steps));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(tag + ": the stored sketch is invalid: " + e.getMessage(), e);
         }

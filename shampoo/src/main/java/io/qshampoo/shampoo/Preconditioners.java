@@ -23,11 +23,13 @@ final class Preconditioners {
 
     /**
      * The method for rank ≤ 1 tensors: the grafting type's diagonal method, or S-AdaGrad for Sketchy
-     * (Feinberg et al. Alg. 2).
+     * (Feinberg et al. Alg. 2) unless {@link Conventions#sketchyVectors()} says GRAFTED.
      */
     static DiagonalMethod vectorMethod(int size, ShampooConfig config, DenseKernels kernels) {
-        if (config.variant() == Variant.SKETCHY) {
-            return new SketchyAdaGrad(config.sketchRank(), config.sketchBeta(), config.sketchEpsilon(), kernels);
+        if (config.variant() == Variant.SKETCHY
+                && config.conventions().sketchyVectors() == Conventions.SketchyVectors.S_ADAGRAD) {
+            return new SketchyAdaGrad(config.sketchRank(), config.sketchBeta(), config.sketchEpsilon(),
+                    config.conventions(), kernels);
         }
         return config.grafting().method();
     }

@@ -30,7 +30,10 @@ import io.qshampoo.quant.QuantizationConfig;
  *                                with L̂₀ = I).
  * @param bjorckUpdateSteps       Björck steps before rebuilding L from eigenvectors (Wang et al.: t1 = 1).
  * @param bjorckRootSteps         Björck steps before the root (Wang et al.: t2 = 4).
- * @param sketchRank              Sketchy sketch size ℓ. Default 256 (Feinberg et al. §5.1).
+ * @param sketchRank              Sketchy rank setting; what it counts is {@link Conventions#sketchRank()}: the FD
+ *                                buffer ℓ (qshampoo's conventions; ℓ − 1 directions kept, Feinberg et al. Alg. 1), or
+ *                                the kept directions with a buffer of rank + 1 (the official tearfree code's
+ *                                {@code rank}). Default 256 (Feinberg et al. §5.1).
  * @param sketchBeta              Sketchy EMA factor β₂ of Obs. 6. Default 0.999 (Feinberg et al.).
  * @param sketchEpsilon           Sketchy ridge ε relative to the top eigenvalue of the sketch. Default 1e-7.
  * @param maxConsecutiveRootFailures a factor whose root fails this many times in a row throws. Default 3.

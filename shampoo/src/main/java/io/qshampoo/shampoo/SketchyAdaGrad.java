@@ -9,16 +9,23 @@ import io.qshampoo.linalg.DenseKernels;
  * Σ β^(T−t)·g·gᵀ, and the direction (Ḡ + (ρ₁:ₜ + ε)·I)^(−1/2)·g in factored form, ε relative to the top
  * eigenvalue. Used by the Sketchy variant for rank ≤ 1 parameters.
  *
- * @param rank           sketch size ℓ
- * @param beta           EMA factor β₂
+ * The sketch rank, tail decay and zero-tail rule follow {@code conventions} as in {@link SketchyFactor}; the
+ * sketch is updated at every step (the official {@code tearfree} code does not precondition vectors at all).
+ *
+ * @param rank            the sketch rank setting (what it counts: {@link Conventions#sketchRank()})
+ * @param beta            EMA factor β₂
  * @param relativeEpsilon ε / (σ₁² + ρ)
- * @param kernels        dense backend
+ * @param conventions     rank meaning, tail decay, zero-tail rule
+ * @param kernels         dense backend
  */
-record SketchyAdaGrad(int rank, double beta, double relativeEpsilon, DenseKernels kernels) implements DiagonalMethod {
+record SketchyAdaGrad(int rank, double beta, double relativeEpsilon, Conventions conventions, DenseKernels kernels)
+        implements DiagonalMethod {
 
     @Override
     public DiagonalState newState(int size) {
-        Fp32Sketch sketch = new Fp32Sketch("sadagrad", size, rank, beta, kernels);
+        Fp32Sketch sketch = new Fp32Sketch("sadagrad", size, conventions.sketchRank().bufferSize(rank), beta,
+                conventions.tailDecay().factor(beta), kernels);
+        boolean drop = conventions.zeroTail() == Conventions.ZeroTail.DROP;
         return new DiagonalState() {
             @Override
             public void direction(double[] gradient, double[] out, long step) {
@@ -26,10 +33,14 @@ record SketchyAdaGrad(int rank, double beta, double relativeEpsilon, DenseKernel
                 sketch.update(g);
                 double eps = relativeEpsilon * sketch.topEigenvalue();
                 if (!(eps > 0)) {
-                    System.arraycopy(gradient, 0, out, 0, gradient.length); // zero statistics: identity
+                    // zero statistics: the identity, or the zero map when the zero tail is dropped
+                    System.arraycopy(gradient, 0, out, 0, gradient.length);
+                    if (drop) {
+                        java.util.Arrays.fill(out, 0, gradient.length, 0.0);
+                    }
                     return;
                 }
-                DMatrixRMaj y = sketch.sketch().applyInverseRoot(g, 2, eps);
+                DMatrixRMaj y = sketch.sketch().applyInverseRoot(g, 2, eps, drop);
                 System.arraycopy(y.data, 0, out, 0, out.length);
             }
 

@@ -17,6 +17,11 @@ import io.qshampoo.linalg.DenseKernels;
  * application, so T2 does not apply to this variant; T1 governs the sketch updates. Before any
  * statistics (or with an all-zero sketch) L̂ = I, as L̂₀ = I in Alg. 1.
  *
+ * <p>{@link ShampooConfig#conventions()} decides what {@code sketchRank} counts (the FD buffer ℓ, or the kept
+ * directions with a buffer of rank + 1), how ρ decays (β or √β per update), and whether the complement term is
+ * dropped where ρ = 0 exactly (then an empty sketch gives 0, not G). Directions with σᵢ = 0 always belong to the
+ * complement (the official code's mask {@code deflated > 0}).
+ *
  * <p>State: the fp32 sketch ({@link Fp32Sketch}). Cost: update O(n·(ℓ + k)²); apply O(n·ℓ·m).
  */
 public final class SketchyFactor implements KroneckerFactor {
@@ -24,13 +29,17 @@ public final class SketchyFactor implements KroneckerFactor {
     private final int order;
     private final Side side;
     private final double relativeEpsilon;
+    private final boolean dropZeroTail;
     private final Fp32Sketch sketch;
 
     SketchyFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
         this.order = order;
         this.side = side;
         this.relativeEpsilon = config.sketchEpsilon();
-        this.sketch = new Fp32Sketch(name + ".sketch", order, config.sketchRank(), config.sketchBeta(), kernels);
+        Conventions c = config.conventions();
+        this.dropZeroTail = c.zeroTail() == Conventions.ZeroTail.DROP;
+        this.sketch = new Fp32Sketch(name + ".sketch", order, c.sketchRank().bufferSize(config.sketchRank()),
+                config.sketchBeta(), c.tailDecay().factor(config.sketchBeta()), kernels);
     }
 
     @Override
@@ -52,22 +61,23 @@ public final class SketchyFactor implements KroneckerFactor {
     public void apply(DMatrixRMaj g, DMatrixRMaj out) {
         double top = sketch.topEigenvalue();
         if (!(top > 0)) {
+            // Nothing sketched: L̂₀ = I, or, dropping the (zero-tail) complement, the zero map.
             out.setTo(g);
+            if (dropZeroTail) {
+                out.zero();
+            }
             return;
         }
         double eps = relativeEpsilon * top;
         DMatrixRMaj y = side == Side.LEFT
-                ? sketch.sketch().applyInverseRoot(g, ShampooConfig.ROOT_ORDER, eps)
-                : sketch.sketch().applyInverseRootRight(g, ShampooConfig.ROOT_ORDER, eps);
+                ? sketch.sketch().applyInverseRoot(g, ShampooConfig.ROOT_ORDER, eps, dropZeroTail)
+                : sketch.sketch().applyInverseRootRight(g, ShampooConfig.ROOT_ORDER, eps, dropZeroTail);
         out.setTo(y);
     }
 
     @Override
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
-        out.put(prefix + ".U", sketch.sketch().basis());
-        double[] sigma = sketch.sketch().singularValues();
-        out.put(prefix + ".sigma", DMatrixRMaj.wrap(sigma.length, 1, sigma));
-        out.put(prefix + ".rho", DMatrixRMaj.wrap(1, 1, new double[] {sketch.sketch().escapedMass()}));
+        sketch.inspect(prefix, out);
     }
 
     @Override

@@ -102,8 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "SGD-M, decoupled for AdamW (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--sketch-rank", paramLabel = "L", description = "Sketchy sketch size ℓ (default 128, the "
-            + "official code's rank; digits 16).")
+    @Option(names = "--sketch-rank", paramLabel = "L", description = "Sketchy FD buffer size ℓ, ℓ − 1 directions "
+            + "kept under qshampoo's conventions (default 128; digits 16). The official code's rank r keeps r "
+            + "directions, a buffer of r + 1.")
     Integer sketchRank;
 
     @Option(names = "--max-root-failures", paramLabel = "N", defaultValue = "3", description = "A Shampoo factor whose "

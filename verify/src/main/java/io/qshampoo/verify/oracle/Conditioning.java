@@ -6,13 +6,15 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 import io.qshampoo.linalg.SymmetricEigen;
+import io.qshampoo.shampoo.Conventions;
 import io.qshampoo.shampoo.ShampooConfig;
 
 /**
  * κ = (λmax + r)/(λmin + r) of one Kronecker factor's statistic as the reference holds it at a step, with the
  * ridge its root adds: r = ε·λmax for the dense variants (Li et al. Eqs. 6, 12), r = sketchEpsilon·(σ₁² + ρ) for
  * Sketchy. The statistic is read from {@code ShampooOptimizer.inspect()}: L (fp32, vq), C·Cᵀ (cq, cq+ef),
- * the eigenvalue estimates S (eigen4), or the sketch's spectrum {σᵢ² + ρ} ∪ {ρ} (sketchy). Negative eigenvalues
+ * the eigenvalue estimates S (eigen4), or the sketch's spectrum {σᵢ² + ρ} ∪ {ρ} (sketchy; {σᵢ² : σᵢ > 0} when
+ * ρ = 0 and the conventions drop the zero-tail complement). Negative eigenvalues
  * of a dequantized L count as 0. Cost: one symmetric eigendecomposition (dense variants), O(n³).
  */
 final class Conditioning {
@@ -62,6 +64,14 @@ final class Conditioning {
                 double low = sigma.getNumElements() == 0 ? 0 : sigma.get(sigma.getNumElements() - 1);
                 max = top + rho;
                 min = sigma.getNumElements() < n ? rho : low * low + rho;
+                if (rho == 0 && config.conventions().zeroTail() == Conventions.ZeroTail.DROP) {
+                    // The complement is dropped, so only the held directions (σᵢ > 0) are inverted.
+                    double least = top;
+                    for (int i = 0; i < sigma.getNumElements(); i++) {
+                        least = sigma.get(i) > 0 ? Math.min(least, sigma.get(i) * sigma.get(i)) : least;
+                    }
+                    min = least;
+                }
                 ridge = config.sketchEpsilon() * max;
             }
             default -> throw new AssertionError(config.variant());

@@ -82,14 +82,14 @@ public record TraceManifest(String format, String variant, String conventions, S
      * named set's: {@code qrSigns} "positive-diagonal" or "householder", {@code symmetrizeStatistic} true or false,
      * {@code unconvergedRoots} "reject" or "accept", {@code sketchRankCounts} "buffer" or "kept-directions",
      * {@code tailDecay} "beta" or "sqrt-beta", {@code zeroTail} "scale" or "drop", {@code updatePhase}
-     * "multiples" or "first-step".
+     * "multiples" or "first-step", {@code sketchyVectors} "s-adagrad" or "grafted".
      */
     public record Config(Double beta, Double betaE, Double epsilon, Integer t1, Integer t2, Integer bits, String mapping,
                          Integer block, String layout, Integer minQuantizedElements, Integer maxBlockOrder,
                          String rootMethod, String grafting, Long startStep, Integer bjorckUpdateSteps,
                          Integer bjorckRootSteps, Integer sketchRank, Double sketchBeta, Double sketchEpsilon,
                          String qrSigns, Boolean symmetrizeStatistic, String unconvergedRoots, String sketchRankCounts,
-                         String tailDecay, String zeroTail, String updatePhase) {
+                         String tailDecay, String zeroTail, String updatePhase, String sketchyVectors) {
     }
 
     /**
@@ -254,6 +254,10 @@ public record TraceManifest(String format, String variant, String conventions, S
         if (c.updatePhase() != null) {
             k = k.withUpdatePhase(choice("updatePhase", c.updatePhase(), Conventions.UpdatePhase.class,
                     "multiples", "first-step"));
+        }
+        if (c.sketchyVectors() != null) {
+            k = k.withSketchyVectors(choice("sketchyVectors", c.sketchyVectors(), Conventions.SketchyVectors.class,
+                    "s-adagrad", "grafted"));
         }
         return k;
     }

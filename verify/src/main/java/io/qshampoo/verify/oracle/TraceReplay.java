@@ -45,6 +45,7 @@ public final class TraceReplay {
     private final TraceManifest manifest;
     private final NpyLoader loader;
     private final String name;
+    private final java.util.function.UnaryOperator<ShampooConfig> configure;
 
     /**
      * @param manifest the manifest
@@ -52,9 +53,16 @@ public final class TraceReplay {
      * @param name     the manifest's file name, for messages
      */
     public TraceReplay(TraceManifest manifest, NpyLoader loader, String name) {
+        this(manifest, loader, name, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Test hook: the replay runs with {@code configure} applied to the manifest's config (e.g. its conventions). */
+    TraceReplay(TraceManifest manifest, NpyLoader loader, String name,
+                java.util.function.UnaryOperator<ShampooConfig> configure) {
         this.manifest = manifest;
         this.loader = loader;
         this.name = name;
+        this.configure = configure;
     }
 
     /**
@@ -64,7 +72,7 @@ public final class TraceReplay {
      *                                  replay the reference itself cannot carry out
      */
     public TraceReport run() {
-        ShampooConfig cfg = withCodeTable(manifest.shampooConfig());
+        ShampooConfig cfg = configure.apply(withCodeTable(manifest.shampooConfig()));
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);
         DenseTensor w0 = w.copy();

@@ -45,7 +45,7 @@ public final class Optimizers {
      * @param shampooBase the base optimizer of every Shampoo variant: "sgdm" or "adamw"
      * @param t1          Shampoo statistics interval T1
      * @param t2          Shampoo root interval T2
-     * @param sketchRank  Sketchy sketch size ℓ
+     * @param sketchRank  Sketchy FD buffer size ℓ (qshampoo's conventions: ℓ − 1 directions kept)
      * @param maxRootFailures a Shampoo factor whose inverse root fails this many times in a row stops the run
      *                    ({@link ShampooConfig#maxConsecutiveRootFailures()}; library default 3); until then
      *                    the previous root is kept

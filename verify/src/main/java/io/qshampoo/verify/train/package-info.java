@@ -16,9 +16,10 @@
  *       (Fashion-MNIST, 469 steps per epoch: about 9 root refreshes per epoch) or 5/25 (digits, 45 steps per
  *       epoch). The official T1 = 100, T2 = 500 are meant for runs of tens of thousands of steps: over 5
  *       Fashion-MNIST epochs (2345 steps) they would refresh the roots only four times, the first after
- *       more than an epoch. Sketchy keeps ℓ = 128 directions per factor on Fashion-MNIST (the official code's
- *       rank; the paper's 256 would equal the order of the 256-wide factors, which would then not be sketched at
- *       all) and 16 on the digits.</li>
+ *       more than an epoch. Sketchy uses an FD buffer of ℓ = 128 per factor on Fashion-MNIST, keeping 127
+ *       directions (the official code's default rank 128 would keep 128 with a buffer of 129; the paper's 256
+ *       would equal the order of the 256-wide factors, which would then not be sketched at all) and ℓ = 16 on
+ *       the digits.</li>
  *   <li><b>Training</b> ({@link io.qshampoo.verify.train.Trainer}): the same initial weights and the same
  *       seeded batch order for every optimizer; per epoch the mean training loss over its batches, test loss
  *       and accuracy, exact optimizer-state bytes, wall time. Deterministic: one thread, fixed order.</li>
