@@ -9,7 +9,8 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Shampoo's full-matrix preconditioner for a matrix parameter is a Kronecker product of a left and a
  * right factor; applying it never needs that (mn)×(mn) matrix, only the "sandwich" L·G·R. {@link #kron}
  * and {@link #vec} exist so that tests and students can check the identity on small matrices;
- * {@link #sandwich} is what an optimizer calls.
+ * {@link #sandwich} computes L·G·R in one call. The optimizer does the same two products, one factor at a time
+ * ({@code KroneckerFactor.apply}: L̂·G, then ·R̂), because each factor holds its own stored root.
  *
  * <p>Every argument must be non-null, non-empty and finite; violations throw
  * {@link IllegalArgumentException} naming the argument, what was found and what was expected.

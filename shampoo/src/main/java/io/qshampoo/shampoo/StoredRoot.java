@@ -17,7 +17,6 @@ final class StoredRoot implements Stateful {
     private final RootGuard guard;
     private final Side side;
     private final DenseKernels kernels;
-    private RootResult lastResult;
 
     StoredRoot(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
         this.root = Storage.diagReal(name + ".root", order, config);
@@ -42,7 +41,6 @@ final class StoredRoot implements Stateful {
             guard.failed(step, e);
             return;
         }
-        lastResult = r;
         offer(r.root(), r.converged(), step,
                 "residual " + r.residual() + " after " + r.iterations() + " iterations");
     }
@@ -62,11 +60,6 @@ final class StoredRoot implements Stateful {
     /** The stored root, dequantized. */
     DMatrixRMaj load() {
         return root.load();
-    }
-
-    /** The result of the last root computation (diagnostics; null before the first). */
-    RootResult lastResult() {
-        return lastResult;
     }
 
     int failures() {
