@@ -32,6 +32,7 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
     private final Side side;
     private final ShampooConfig config;
     private final DenseKernels kernels;
+    private final Preconditioner.Cholesky settings;
     private final InverseRoot rootMethod;
     private final Cholesky cholesky;
     /** C̄ alone (CQ), or null with error feedback. */
@@ -40,13 +41,14 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
     private final FactorErrorPair pair;
     private final StoredRoot root;
 
-    CholeskyQuantizedFactor(String name, int order, Side side, ShampooConfig config, boolean errorFeedback,
-            DenseKernels kernels) {
+    CholeskyQuantizedFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
         this.order = order;
         this.side = side;
         this.config = config;
         this.kernels = kernels;
-        this.rootMethod = config.rootMethod().create(config.epsilon(), kernels);
+        this.settings = (Preconditioner.Cholesky) config.preconditioner();
+        boolean errorFeedback = settings.errorFeedback();
+        this.rootMethod = settings.rootMethod().create(settings.epsilon(), kernels);
         this.cholesky = new Cholesky(kernels);
         this.factor = errorFeedback ? null : Storage.lower(name + ".C", order, config);
         this.pair = errorFeedback ? Storage.factorErrorPair(name + ".CE", order, config) : null;
@@ -99,7 +101,7 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
         pair.storeFactor(compensated); // Eq. (10)
         DMatrixRMaj kept = new DMatrixRMaj(order, order);
         pair.loadFactor(kept);
-        double be = config.betaE();
+        double be = settings.betaE();
         for (int k = 0; k < e.data.length; k++) { // Eq. (11)
             e.data[k] = be * e.data[k] + (1 - be) * (compensated.data[k] - kept.data[k]);
         }

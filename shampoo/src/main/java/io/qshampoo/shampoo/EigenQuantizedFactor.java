@@ -30,6 +30,7 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
     private final int order;
     private final Side side;
     private final ShampooConfig config;
+    private final Preconditioner.Eigen settings;
     private final DenseKernels kernels;
     private final Bjorck bjorck;
     private final SubspaceIteration subspace;
@@ -43,6 +44,7 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         this.order = order;
         this.side = side;
         this.config = config;
+        this.settings = (Preconditioner.Eigen) config.preconditioner();
         this.kernels = kernels;
         this.bjorck = new Bjorck(kernels);
         this.subspace = new SubspaceIteration(kernels);
@@ -61,7 +63,7 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
 
     @Override
     public void updateStatistics(DMatrixRMaj g) {
-        DMatrixRMaj v = bjorck.orthonormalize(loadVectors(), config.bjorckUpdateSteps());
+        DMatrixRMaj v = bjorck.orthonormalize(loadVectors(), settings.bjorckUpdateSteps());
         DMatrixRMaj l = rebuild(v);
         CommonOps_DDRM.add(config.beta(), l, 1 - config.beta(), side.gram(g, kernels), l);
         SubspaceIteration.Step step = subspace.step(l, v, config.conventions().qrSigns());
@@ -108,7 +110,7 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
 
     /** The eigenpairs of the next root (Björck with the root's t2 steps). Cost O(t2·order³). */
     public Eigenpairs rootEigenpairs() {
-        return new Eigenpairs(bjorck.orthonormalize(loadVectors(), config.bjorckRootSteps()), values.clone());
+        return new Eigenpairs(bjorck.orthonormalize(loadVectors(), settings.bjorckRootSteps()), values.clone());
     }
 
     @Override
@@ -137,7 +139,7 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
     /** V·diag(S)·Vᵀ with V = Björck(D(V̄), t1): the statistic the next update starts from. */
     @Override
     public DMatrixRMaj statistic() {
-        return rebuild(bjorck.orthonormalize(loadVectors(), config.bjorckUpdateSteps()));
+        return rebuild(bjorck.orthonormalize(loadVectors(), settings.bjorckUpdateSteps()));
     }
 
     /** D(V̄)ᵀ: the stored eigenvectors, as columns, unrectified. */

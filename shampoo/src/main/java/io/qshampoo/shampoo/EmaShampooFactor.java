@@ -36,7 +36,7 @@ public final class EmaShampooFactor implements KroneckerFactor {
         this.side = side;
         this.config = config;
         this.kernels = kernels;
-        this.rootMethod = config.rootMethod().create(config.epsilon(), kernels);
+        this.rootMethod = ((Preconditioner.Ema) config.preconditioner()).rootMethod().create(config.epsilon(), kernels);
         this.statistic = Storage.diagReal(name + ".L", order, config);
         this.root = new StoredRoot(name, order, side, config, kernels);
         DMatrixRMaj l0 = CommonOps_DDRM.identity(order);

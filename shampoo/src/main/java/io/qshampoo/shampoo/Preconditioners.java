@@ -10,12 +10,8 @@ final class Preconditioners {
 
     static KroneckerFactor factor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
         return switch (config.variant()) {
-            // unquantized EMA: fp32 storage, or exact float64 at 64 bits
-            case FP32 -> new EmaShampooFactor(name, order, side,
-                    config.quantized() ? config.toBuilder().bits(32).build() : config, kernels);
-            case VQ -> new EmaShampooFactor(name, order, side, config, kernels);
-            case CQ -> new CholeskyQuantizedFactor(name, order, side, config, false, kernels);
-            case CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, true, kernels);
+            case FP32, VQ -> new EmaShampooFactor(name, order, side, config, kernels); // storage decides which
+            case CQ, CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, kernels);
             case EIGEN -> new EigenQuantizedFactor(name, order, side, config, kernels);
             case SKETCHY -> new SketchyFactor(name, order, side, config, kernels);
         };
@@ -26,9 +22,9 @@ final class Preconditioners {
      * (Feinberg et al. Alg. 2) unless {@link Conventions#sketchyVectors()} says GRAFTED.
      */
     static DiagonalMethod vectorMethod(int size, ShampooConfig config, DenseKernels kernels) {
-        if (config.variant() == Variant.SKETCHY
+        if (config.preconditioner() instanceof Preconditioner.Sketch sketch
                 && config.conventions().sketchyVectors() == Conventions.SketchyVectors.S_ADAGRAD) {
-            return new SketchyAdaGrad(config.sketchRank(), config.sketchBeta(), config.sketchEpsilon(),
+            return new SketchyAdaGrad(sketch.rank(), sketch.beta(), sketch.epsilon(),
                     config.conventions(), kernels);
         }
         return config.grafting().method();

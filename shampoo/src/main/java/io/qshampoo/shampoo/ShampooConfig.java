@@ -6,112 +6,94 @@ import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
 
 /**
- * Immutable settings of a Shampoo-family optimizer. Every default is a paper's or the official code's;
- * the source is given field by field. Build with {@link #builder()}.
+ * Immutable settings of a Shampoo-family optimizer: the preconditioner method with its own settings
+ * ({@link Preconditioner}: a sealed record per method, so a setting exists only where it means something), the
+ * storage of its matrices ({@link StorageConfig}), and Alg. 1's schedule and grafting. Every default is a paper's or
+ * the official code's, given where the field is documented. Build with {@link #builder()}, which also speaks the
+ * six named {@link Variant}s.
  *
- * @param variant                 preconditioner variant. Default {@link Variant#CQ_EF} (Li et al. 2025, Alg. 1).
- * @param beta                    EMA factor of the statistics L, R. Default 0.95 (Li et al. Table 8; Wang et al. code).
- * @param betaE                   EMA factor of the error state (Li Eq. 11). Default 0.95 (Li et al. Table 8).
- * @param epsilon                 ε: ridge factor ε·λmax of the roots (Li Eqs. 6, 12), Cholesky shift ε·I (Eq. 7),
- *                                initial state C̄₀ = √ε·I (Alg. 1). Default 1e-6 (Wang et al. code).
- * @param t1                      statistics are updated at steps k with k mod T1 = 0. Default 100 (Wang et al. code).
- * @param t2                      roots are refreshed at steps k with k mod T2 = 0. Default 500 (Wang et al. code).
- * @param maxBlockOrder           a dimension larger than this is split into blocks of this order plus a remainder.
- *                                Default 1200 (Wang et al. code; Li et al. App. C.3).
- * @param bits                    bits of the quantized states: 3, 4, 8; or 32 (fp32 storage, no quantization); or 64
- *                                (exact float64 storage: the experiments' unquantized reference). Default 4.
- * @param mapping                 quantization code table. Default linear-2 (Li Eq. 4).
- * @param layout                  quantization block layout. Default row segments of 64 (official kernels).
- * @param minQuantizedElements    matrices with fewer elements stay in fp32. Default 4096 (official code).
- * @param rootMethod              how inverse roots are computed. Default {@link RootMethod#EIGEN} (exact).
- * @param grafting                grafting type. Default {@link Grafting#SGD} (official code: ‖G‖_F).
- * @param startStep               first step at which the preconditioned direction is used; before it the
- *                                grafted direction itself is applied. Default 1 (Alg. 1 preconditions from step 1,
- *                                with L̂₀ = I).
- * @param bjorckUpdateSteps       Björck steps before rebuilding L from eigenvectors (Wang et al.: t1 = 1).
- * @param bjorckRootSteps         Björck steps before the root (Wang et al.: t2 = 4).
- * @param sketchRank              Sketchy rank setting; what it counts is {@link Conventions#sketchRank()}: the FD
- *                                buffer ℓ (qshampoo's conventions; ℓ − 1 directions kept, Feinberg et al. Alg. 1), or
- *                                the kept directions with a buffer of rank + 1 (the official tearfree code's
- *                                {@code rank}). Default 256 (Feinberg et al. §5.1).
- * @param sketchBeta              Sketchy EMA factor β₂ of Obs. 6. Default 0.999 (Feinberg et al.).
- * @param sketchEpsilon           Sketchy ridge ε relative to the top eigenvalue of the sketch. Default 1e-7.
- * @param maxConsecutiveRootFailures a factor whose root fails this many times in a row throws. Default 3.
- * @param conventions             the choices the papers leave open (QR signs, VQ symmetrization, unconverged roots,
- *                                Sketchy rank/tail/phase). Default {@link Conventions#qshampoo()}; the official
- *                                code's are {@link Conventions#officialLowBitShampoo()} and
- *                                {@link Conventions#officialSketchy()}.
- * @param codeTable               a code table given as data that replaces the mapping's built-in one (the other
- *                                side's fp32 table, for replays), or null. Default null.
- * @param nonFinitePolicy         what to do with NaN/Inf gradients. Default {@link NonFinitePolicy#THROW}.
+ * @param preconditioner             the method and its settings
+ * @param storage                    bits and quantization of the stored matrices (the sketch is always fp32)
+ * @param t1                         statistics are updated every T1 steps ({@link Conventions#updatePhase()} says
+ *                                   which). Default 100 (Wang et al. code)
+ * @param t2                         roots are refreshed at steps k with k mod T2 = 0; a sketch evaluates its root
+ *                                   at every application and has no T2. Default 500 (Wang et al. code)
+ * @param maxBlockOrder              a dimension larger than this is split into blocks of this order plus a
+ *                                   remainder. Default 1200 (Wang et al. code; Li et al. App. C.3)
+ * @param grafting                   grafting type. Default {@link Grafting#SGD} (official code: ‖G‖_F)
+ * @param startStep                  first step at which the preconditioned direction is used; before it the grafted
+ *                                   direction itself is applied. Default 1 (Alg. 1 preconditions from step 1, L̂₀ = I)
+ * @param maxConsecutiveRootFailures a factor whose root fails this many times in a row throws. Default 3
+ * @param conventions                the choices the papers leave open. Default {@link Conventions#qshampoo()}; the
+ *                                   official code's are {@link Conventions#officialLowBitShampoo()} and
+ *                                   {@link Conventions#officialSketchy()}
+ * @param nonFinitePolicy            what to do with NaN/Inf gradients. Default {@link NonFinitePolicy#THROW}
  */
 public record ShampooConfig(
-        Variant variant,
-        double beta,
-        double betaE,
-        double epsilon,
+        Preconditioner preconditioner,
+        StorageConfig storage,
         int t1,
         int t2,
         int maxBlockOrder,
-        int bits,
-        Mapping mapping,
-        BlockLayout layout,
-        int minQuantizedElements,
-        RootMethod rootMethod,
         Grafting grafting,
         long startStep,
-        int bjorckUpdateSteps,
-        int bjorckRootSteps,
-        int sketchRank,
-        double sketchBeta,
-        double sketchEpsilon,
         int maxConsecutiveRootFailures,
         Conventions conventions,
-        NonFinitePolicy nonFinitePolicy,
-        CodeTable codeTable) {
+        NonFinitePolicy nonFinitePolicy) {
 
     /** The exponent of each Kronecker factor's inverse root for a matrix block: L^(−1/4), R^(−1/4). */
     public static final int ROOT_ORDER = 4;
 
     public ShampooConfig {
-        require(variant != null, "variant is null; expected one of " + java.util.Arrays.toString(Variant.values()));
-        requireOpenUnit(beta, "beta");
-        requireOpenUnit(betaE, "betaE");
-        require(epsilon > 0 && Double.isFinite(epsilon), "epsilon is " + epsilon + "; expected a finite value > 0");
+        require(preconditioner != null && storage != null && grafting != null && conventions != null
+                && nonFinitePolicy != null, "preconditioner, storage, grafting, conventions and nonFinitePolicy must be non-null");
         require(t1 >= 1, "t1 is " + t1 + "; expected >= 1");
         require(t2 >= 1, "t2 is " + t2 + "; expected >= 1");
         require(maxBlockOrder >= 1, "maxBlockOrder is " + maxBlockOrder + "; expected >= 1");
-        require(bits == 3 || bits == 4 || bits == 8 || bits == 32 || bits == 64, "bits is " + bits
-                + "; expected 3, 4, 8, 32 (fp32) or 64 (exact)");
-        require(mapping != null && layout != null, "mapping and layout must be non-null");
-        require(minQuantizedElements >= 0, "minQuantizedElements is " + minQuantizedElements + "; expected >= 0");
-        require(rootMethod != null && grafting != null && nonFinitePolicy != null && conventions != null,
-                "rootMethod, grafting, conventions and nonFinitePolicy must be non-null");
         require(startStep >= 1, "startStep is " + startStep + "; expected >= 1");
-        require(bjorckUpdateSteps >= 0 && bjorckRootSteps >= 0, "Björck steps must be >= 0, got " + bjorckUpdateSteps
-                + " and " + bjorckRootSteps);
-        require(sketchRank >= 1, "sketchRank is " + sketchRank + "; expected >= 1");
-        require(sketchBeta > 0 && sketchBeta <= 1, "sketchBeta is " + sketchBeta + "; expected a value in (0, 1]");
-        require(sketchEpsilon > 0 && Double.isFinite(sketchEpsilon), "sketchEpsilon is " + sketchEpsilon
-                + "; expected a finite value > 0");
         require(maxConsecutiveRootFailures >= 1, "maxConsecutiveRootFailures is " + maxConsecutiveRootFailures
                 + "; expected >= 1");
-        if (bits <= 8) { // the accessors are not set yet inside the compact constructor
-            new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable); // validates the combination
+        require(!(preconditioner instanceof Preconditioner.Sketch) || storage.bits() == 32,
+                "a sketch is stored in fp32; storage bits is " + storage.bits() + ", expected 32");
+    }
+
+    /** The named variant this configuration is: the method, and for the EMA whether it is quantized. */
+    public Variant variant() {
+        if (preconditioner instanceof Preconditioner.Ema) {
+            return storage.quantized() ? Variant.VQ : Variant.FP32;
         }
+        if (preconditioner instanceof Preconditioner.Cholesky c) {
+            return c.errorFeedback() ? Variant.CQ_EF : Variant.CQ;
+        }
+        return preconditioner instanceof Preconditioner.Eigen ? Variant.EIGEN : Variant.SKETCHY;
+    }
+
+    /** The statistic's EMA factor ({@link Preconditioner#beta()}). */
+    public double beta() {
+        return preconditioner.beta();
+    }
+
+    /** The preconditioner's ε ({@link Preconditioner#epsilon()}). */
+    public double epsilon() {
+        return preconditioner.epsilon();
+    }
+
+    /** Storage bits: 3, 4, 8, 32 or 64. */
+    public int bits() {
+        return storage.bits();
     }
 
     /** Whether the states are quantized (3, 4 or 8 bits) rather than stored in fp32 or float64. */
     public boolean quantized() {
-        return bits <= 8;
+        return storage.quantized();
     }
 
     /** The quantization of the stored states, or null at 32 and 64 bits. */
     public QuantizationConfig quantization() {
-        return !quantized() ? null : new QuantizationConfig(mapping, bits, layout, minQuantizedElements, codeTable);
+        return storage.quantization();
     }
 
-    /** Defaults throughout. */
+    /** Defaults throughout (CQ+EF, 4 bits). */
     public static ShampooConfig defaults() {
         return builder().build();
     }
@@ -120,37 +102,37 @@ public record ShampooConfig(
         return new Builder();
     }
 
-    /** A builder starting from these settings. */
+    /** A builder starting from these settings (every field counts as given). */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.variant = variant;
-        b.beta = beta;
-        b.betaE = betaE;
-        b.epsilon = epsilon;
+        b.variant = variant();
+        b.beta = beta();
+        b.epsilon = epsilon();
+        if (preconditioner instanceof Preconditioner.Ema e) {
+            b.rootMethod = e.rootMethod();
+        } else if (preconditioner instanceof Preconditioner.Cholesky c) {
+            b.rootMethod = c.rootMethod();
+            b.betaE = c.errorFeedback() ? c.betaE() : null;
+        } else if (preconditioner instanceof Preconditioner.Eigen e) {
+            b.bjorckUpdateSteps = e.bjorckUpdateSteps();
+            b.bjorckRootSteps = e.bjorckRootSteps();
+        } else if (preconditioner instanceof Preconditioner.Sketch s) {
+            b.sketchRank = s.rank();
+        }
+        b.bits = storage.bits();
+        b.mapping = storage.mapping();
+        b.layout = storage.layout();
+        b.minQuantizedElements = storage.minQuantizedElements();
+        b.codeTable = storage.codeTable();
         b.t1 = t1;
         b.t2 = t2;
         b.maxBlockOrder = maxBlockOrder;
-        b.bits = bits;
-        b.mapping = mapping;
-        b.layout = layout;
-        b.minQuantizedElements = minQuantizedElements;
-        b.rootMethod = rootMethod;
         b.grafting = grafting;
         b.startStep = startStep;
-        b.bjorckUpdateSteps = bjorckUpdateSteps;
-        b.bjorckRootSteps = bjorckRootSteps;
-        b.sketchRank = sketchRank;
-        b.sketchBeta = sketchBeta;
-        b.sketchEpsilon = sketchEpsilon;
         b.maxConsecutiveRootFailures = maxConsecutiveRootFailures;
         b.conventions = conventions;
         b.nonFinitePolicy = nonFinitePolicy;
-        b.codeTable = codeTable;
         return b;
-    }
-
-    private static void requireOpenUnit(double x, String name) {
-        require(x > 0 && x < 1, name + " is " + x + "; expected a value in (0, 1)");
     }
 
     private static void require(boolean ok, String message) {
@@ -159,64 +141,101 @@ public record ShampooConfig(
         }
     }
 
-    /** Mutable builder; {@link #build()} validates. Field defaults are documented on {@link ShampooConfig}. */
+    /**
+     * Mutable builder in terms of the named variants; {@link #build()} makes the typed configuration and refuses a
+     * setting that does not apply to the variant (e.g. βₑ for VQ, Björck steps for CQ, bits 4 for fp32 or sketchy)
+     * rather than ignoring it. Unset fields take the defaults documented on {@link Preconditioner}'s records,
+     * {@link StorageConfig} and {@link ShampooConfig}; bits default to 4, or 32 for fp32 and sketchy.
+     */
     public static final class Builder {
         private Variant variant = Variant.CQ_EF;
-        private double beta = 0.95;
-        private double betaE = 0.95;
-        private double epsilon = 1e-6;
-        private int t1 = 100;
-        private int t2 = 500;
-        private int maxBlockOrder = 1200;
-        private int bits = 4;
+        private Double beta;
+        private Double epsilon;
+        private Double betaE;
+        private RootMethod rootMethod;
+        private Integer bjorckUpdateSteps;
+        private Integer bjorckRootSteps;
+        private Integer sketchRank;
+        private Integer bits;
         private Mapping mapping = Mapping.LINEAR_2;
         private BlockLayout layout = BlockLayout.rowSegments(64);
         private int minQuantizedElements = QuantizationConfig.DEFAULT_MIN_ELEMENTS;
-        private RootMethod rootMethod = RootMethod.EIGEN;
+        private CodeTable codeTable;
+        private int t1 = 100;
+        private int t2 = 500;
+        private int maxBlockOrder = 1200;
         private Grafting grafting = Grafting.SGD;
         private long startStep = 1;
-        private int bjorckUpdateSteps = 1;
-        private int bjorckRootSteps = 4;
-        private int sketchRank = 256;
-        private double sketchBeta = 0.999;
-        private double sketchEpsilon = 1e-7;
         private int maxConsecutiveRootFailures = 3;
         private Conventions conventions = Conventions.qshampoo();
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.THROW;
-        private CodeTable codeTable;
 
         private Builder() {
         }
 
         public Builder variant(Variant v) { variant = v; return this; }
+        /** β of the statistic's EMA (every variant; for sketchy the sketch's β₂, default 0.999). */
         public Builder beta(double v) { beta = v; return this; }
-        public Builder betaE(double v) { betaE = v; return this; }
+        /** ε (every variant; for sketchy relative to the top eigenvalue, default 1e-7). */
         public Builder epsilon(double v) { epsilon = v; return this; }
+        /** βₑ of the error state: cq+ef only. */
+        public Builder betaE(double v) { betaE = v; return this; }
         /** Sets T1 and T2. */
         public Builder intervals(int updateEvery, int rootEvery) { t1 = updateEvery; t2 = rootEvery; return this; }
         public Builder maxBlockOrder(int v) { maxBlockOrder = v; return this; }
+        /** Storage bits: 3, 4, 8 (quantized variants), 32 or 64 (fp32; 64 also for cq, cq+ef, eigen4: exact). */
         public Builder bits(int v) { bits = v; return this; }
         public Builder mapping(Mapping v) { mapping = v; return this; }
         public Builder layout(BlockLayout v) { layout = v; return this; }
         public Builder minQuantizedElements(int v) { minQuantizedElements = v; return this; }
+        /** A code table given as data (null: the mapping's built-in table). */
+        public Builder codeTable(CodeTable v) { codeTable = v; return this; }
+        /** How roots are computed: fp32, vq, cq, cq+ef. */
         public Builder rootMethod(RootMethod v) { rootMethod = v; return this; }
         public Builder grafting(Grafting v) { grafting = v; return this; }
         public Builder startStep(long v) { startStep = v; return this; }
+        /** Björck steps t1 (before the update) and t2 (before the root): eigen4 only. */
         public Builder bjorckSteps(int update, int root) { bjorckUpdateSteps = update; bjorckRootSteps = root; return this; }
+        /** The sketch size ℓ: sketchy only. */
         public Builder sketchRank(int v) { sketchRank = v; return this; }
-        public Builder sketchBeta(double v) { sketchBeta = v; return this; }
-        public Builder sketchEpsilon(double v) { sketchEpsilon = v; return this; }
         public Builder maxConsecutiveRootFailures(int v) { maxConsecutiveRootFailures = v; return this; }
         public Builder conventions(Conventions v) { conventions = v; return this; }
         public Builder nonFinitePolicy(NonFinitePolicy v) { nonFinitePolicy = v; return this; }
-        /** A code table given as data (null: the mapping's built-in table). */
-        public Builder codeTable(CodeTable v) { codeTable = v; return this; }
 
+        /**
+         * @throws IllegalArgumentException for an invalid value, or a setting that does not apply to the variant
+         */
         public ShampooConfig build() {
-            return new ShampooConfig(variant, beta, betaE, epsilon, t1, t2, maxBlockOrder, bits, mapping, layout,
-                    minQuantizedElements, rootMethod, grafting, startStep, bjorckUpdateSteps, bjorckRootSteps,
-                    sketchRank, sketchBeta, sketchEpsilon, maxConsecutiveRootFailures, conventions,
-                    nonFinitePolicy, codeTable);
+            require(variant != null, "variant is null; expected one of " + java.util.Arrays.toString(Variant.values()));
+            boolean ema = variant == Variant.FP32 || variant == Variant.VQ;
+            boolean cholesky = variant == Variant.CQ || variant == Variant.CQ_EF;
+            only(betaE, variant == Variant.CQ_EF, "betaE", "cq+ef");
+            only(rootMethod, ema || cholesky, "rootMethod", "fp32, vq, cq and cq+ef");
+            only(bjorckUpdateSteps, variant == Variant.EIGEN, "Björck steps", "eigen4");
+            only(sketchRank, variant == Variant.SKETCHY, "sketchRank", "sketchy");
+            int b = bits != null ? bits : variant == Variant.FP32 || variant == Variant.SKETCHY ? 32 : 4;
+            require(variant != Variant.FP32 || b == 32 || b == 64, "fp32 stores in fp32 (bits 32) or exactly (64); bits is "
+                    + b + " (use vq for a quantized EMA)");
+            require(variant != Variant.VQ || b <= 8, "vq quantizes (bits 3, 4 or 8); bits is " + b + " (use fp32)");
+            require(variant != Variant.SKETCHY || b == 32, "sketchy keeps its sketch in fp32; bits is " + b);
+            StorageConfig storage = new StorageConfig(b, mapping, layout, minQuantizedElements, codeTable);
+            double eps = epsilon != null ? epsilon : variant == Variant.SKETCHY ? 1e-7 : 1e-6;
+            double bt = beta != null ? beta : variant == Variant.SKETCHY ? 0.999 : 0.95;
+            RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
+            Preconditioner p = switch (variant) {
+                case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
+                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, false, 0.95);
+                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, true, betaE != null ? betaE : 0.95);
+                case EIGEN -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
+                        bjorckRootSteps != null ? bjorckRootSteps : 4);
+                case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
+            };
+            return new ShampooConfig(p, storage, t1, t2, maxBlockOrder, grafting, startStep, maxConsecutiveRootFailures,
+                    conventions, nonFinitePolicy);
+        }
+
+        private void only(Object given, boolean applies, String name, String variants) {
+            require(given == null || applies, name + " applies to " + variants + " only; the variant is " + variant.id());
         }
     }
 }

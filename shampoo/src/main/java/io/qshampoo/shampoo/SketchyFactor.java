@@ -35,11 +35,12 @@ public final class SketchyFactor implements KroneckerFactor {
     SketchyFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
         this.order = order;
         this.side = side;
-        this.relativeEpsilon = config.sketchEpsilon();
+        Preconditioner.Sketch settings = (Preconditioner.Sketch) config.preconditioner();
+        this.relativeEpsilon = settings.epsilon();
         Conventions c = config.conventions();
         this.dropZeroTail = c.zeroTail() == Conventions.ZeroTail.DROP;
-        this.sketch = new Fp32Sketch(name + ".sketch", order, c.sketchRank().bufferSize(config.sketchRank()),
-                config.sketchBeta(), c.tailDecay().factor(config.sketchBeta()), kernels);
+        this.sketch = new Fp32Sketch(name + ".sketch", order, c.sketchRank().bufferSize(settings.rank()),
+                settings.beta(), c.tailDecay().factor(settings.beta()), kernels);
     }
 
     @Override

@@ -160,8 +160,8 @@ class ShampooEquivalenceTest {
         // ℓ > n: the sketch is exact. Obs. 6 sums β^(T−t)·G·Gᵀ without the (1 − β) weight of Eq. (2): the
         // statistic differs by that constant factor (and Shampoo's β^T·ε·I start, negligible at ε = 1e-12),
         // which the relative ridges and the grafting to ‖G‖_F cancel.
-        DMatrixRMaj[] sketchy = run(exactEvery(Variant.SKETCHY).epsilon(eps).sketchRank(8).sketchBeta(0.95)
-                .sketchEpsilon(sketchEps).build(), gs);
+        DMatrixRMaj[] sketchy = run(ShampooConfig.builder().variant(Variant.SKETCHY).intervals(1, 1).sketchRank(8)
+                .beta(0.95).epsilon(sketchEps).build(), gs);
         double[] kappa = conditionNumbers(gs, eps, 0.95);
         for (int t = 0; t < gs.length; t++) {
             // (1) fp32 states on both sides: (κ/4 + 2)·u₃₂ per root, as above, accumulated over the steps;

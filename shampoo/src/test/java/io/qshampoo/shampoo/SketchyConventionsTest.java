@@ -27,7 +27,7 @@ class SketchyConventionsTest {
     private static final double BETA = 0.81;
 
     private static ShampooConfig config(Conventions c, int rank) {
-        return ShampooConfig.builder().variant(Variant.SKETCHY).sketchRank(rank).sketchBeta(BETA).sketchEpsilon(1e-7)
+        return ShampooConfig.builder().variant(Variant.SKETCHY).sketchRank(rank).beta(BETA).epsilon(1e-7)
                 .conventions(c).build();
     }
 

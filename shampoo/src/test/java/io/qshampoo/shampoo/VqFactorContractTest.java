@@ -7,4 +7,10 @@ class VqFactorContractTest extends KroneckerFactorContract {
     protected Variant variant() {
         return Variant.VQ;
     }
+
+    /** VQ quantizes by definition; the same EMA unquantized is fp32, tested by {@link Fp32FactorContractTest}. */
+    @Override
+    protected boolean rootIsTheEmaRootAtFullPrecision() {
+        return false;
+    }
 }

@@ -28,12 +28,15 @@ class CheckTraceTest {
     @TempDir
     Path dir;
 
+    /** A small manifest with only the settings that apply to the variant (others are refused). */
     static Map<String, Object> manifest(String variant) {
+        Map<String, Object> config = variant.equals("sketchy") ? JsonReport.object("t1", 1, "t2", 2, "sketchRank", 4)
+                : variant.equals("fp32") ? JsonReport.object("t1", 1, "t2", 2)
+                : JsonReport.object("t1", 1, "t2", 2, "bits", 4, "block", 32, "minQuantizedElements", 0);
         return JsonReport.object(
                 "format", "qshampoo-trace/1",
                 "variant", variant,
-                "config", JsonReport.object("t1", 1, "t2", 2, "bits", 4, "block", 32, "minQuantizedElements", 0,
-                        "sketchRank", 4),
+                "config", config,
                 "optimizer", JsonReport.object("name", "sgd", "lr", 0.1, "momentum", 0.9),
                 "parameter", JsonReport.object("name", "w", "shape", List.of(8, 6)),
                 "precision", "fp32");

@@ -246,19 +246,18 @@ public final class FeedbackExperiment {
     /** The optimizer's factor for a method (T1 = T2 = 1, every matrix quantized, exact storage for the shadows). */
     KroneckerFactor factor(Method m) {
         Settings s = settings;
-        ShampooConfig.Builder b = ShampooConfig.builder().intervals(1, 1).beta(s.beta()).betaE(s.betaE())
-                .epsilon(s.epsilon()).mapping(s.mapping()).bits(s.bits()).layout(s.layout()).minQuantizedElements(0)
-                .bjorckSteps(0, 0);
+        ShampooConfig.Builder b = ShampooConfig.builder().intervals(1, 1).beta(s.beta()).epsilon(s.epsilon())
+                .mapping(s.mapping()).bits(s.bits()).layout(s.layout()).minQuantizedElements(0);
         switch (m) {
             case EMA_FP64 -> b.variant(Variant.FP32).bits(64);
             case FP32 -> b.variant(Variant.FP32).bits(32);
             case VQ -> b.variant(Variant.VQ);
             case CQ -> b.variant(Variant.CQ);
-            case CQ_EF -> b.variant(Variant.CQ_EF);
+            case CQ_EF -> b.variant(Variant.CQ_EF).betaE(s.betaE());
             case CQ_FP64 -> b.variant(Variant.CQ).bits(64);
-            case EIGEN -> b.variant(Variant.EIGEN);
+            case EIGEN -> b.variant(Variant.EIGEN).bjorckSteps(0, 0);
             case EIGEN_BJORCK -> b.variant(Variant.EIGEN).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot());
-            case EIGEN_FP64 -> b.variant(Variant.EIGEN).bits(64);
+            case EIGEN_FP64 -> b.variant(Variant.EIGEN).bjorckSteps(0, 0).bits(64);
         }
         return KroneckerFactor.create(m.id(), s.n(), Side.LEFT, b.build(), DenseKernels.reference());
     }

@@ -11,6 +11,7 @@ import io.qshampoo.shampoo.AdamW;
 import io.qshampoo.shampoo.BaseOptimizer;
 import io.qshampoo.shampoo.DenseTensor;
 import io.qshampoo.shampoo.Grafting;
+import io.qshampoo.shampoo.StorageConfig;
 import io.qshampoo.shampoo.Sgd;
 import io.qshampoo.shampoo.ShampooConfig;
 import io.qshampoo.shampoo.ShampooOptimizer;
@@ -74,8 +75,8 @@ public final class MemoryAccounting {
             if (directLimit < 1) {
                 throw new IllegalArgumentException("directLimit is " + directLimit + "; expected >= 1");
             }
-            ShampooConfig.builder().bits(bits).mapping(mapping).layout(layout).maxBlockOrder(maxOrder)
-                    .minQuantizedElements(minQuantizedElements).sketchRank(sketchRank).build(); // validates
+            new StorageConfig(bits, mapping, layout, minQuantizedElements, null); // validates
+            ShampooConfig.builder().variant(Variant.SKETCHY).maxBlockOrder(maxOrder).sketchRank(sketchRank).build();
         }
 
         /** Every variant, 4-bit linear-2, rows of 64, max order 1200, threshold 4096, ℓ = 256, SGD, SGD grafting. */
@@ -85,8 +86,14 @@ public final class MemoryAccounting {
         }
 
         ShampooConfig config(Variant v) {
-            return ShampooConfig.builder().variant(v).bits(bits).mapping(mapping).layout(layout).maxBlockOrder(maxOrder)
-                    .minQuantizedElements(minQuantizedElements).sketchRank(sketchRank).grafting(grafting).build();
+            ShampooConfig.Builder b = ShampooConfig.builder().variant(v).mapping(mapping).layout(layout)
+                    .maxBlockOrder(maxOrder).minQuantizedElements(minQuantizedElements).grafting(grafting);
+            if (v == Variant.SKETCHY) {
+                b.sketchRank(sketchRank); // the sketch is fp32
+            } else if (v != Variant.FP32) {
+                b.bits(bits); // fp32 is 32 bits by definition
+            }
+            return b.build();
         }
     }
 

@@ -72,7 +72,7 @@ final class Conditioning {
                     }
                     min = least;
                 }
-                ridge = config.sketchEpsilon() * max;
+                ridge = config.epsilon() * max;
             }
             default -> throw new AssertionError(config.variant());
         }

@@ -279,16 +279,27 @@ public record TraceManifest(String format, String variant, String conventions, S
         if (c == null) {
             return b.build();
         }
-        ShampooConfig d = ShampooConfig.defaults();
+        boolean sketchy = Variant.fromId(variant) == Variant.SKETCHY;
         if (c.beta() != null) {
+            require(!sketchy, "\"config.beta\" does not apply to sketchy; its decay is \"sketchBeta\"");
             b.beta(c.beta());
+        }
+        if (c.epsilon() != null) {
+            require(!sketchy, "\"config.epsilon\" does not apply to sketchy; its relative ε is \"sketchEpsilon\"");
+            b.epsilon(c.epsilon());
+        }
+        if (c.sketchBeta() != null) {
+            require(sketchy, "\"config.sketchBeta\" applies to sketchy only; the variant is " + variant);
+            b.beta(c.sketchBeta());
+        }
+        if (c.sketchEpsilon() != null) {
+            require(sketchy, "\"config.sketchEpsilon\" applies to sketchy only; the variant is " + variant);
+            b.epsilon(c.sketchEpsilon());
         }
         if (c.betaE() != null) {
             b.betaE(c.betaE());
         }
-        if (c.epsilon() != null) {
-            b.epsilon(c.epsilon());
-        }
+        ShampooConfig d = ShampooConfig.defaults();
         b.intervals(c.t1() != null ? c.t1() : d.t1(), c.t2() != null ? c.t2() : d.t2());
         if (c.bits() != null) {
             b.bits(c.bits());
@@ -296,7 +307,7 @@ public record TraceManifest(String format, String variant, String conventions, S
         if (c.mapping() != null) {
             b.mapping(Mapping.fromId(c.mapping()));
         }
-        int block = c.block() != null ? c.block() : d.layout().blockSize();
+        int block = c.block() != null ? c.block() : d.storage().layout().blockSize();
         String layout = c.layout() != null ? c.layout() : "rows";
         b.layout(switch (layout) {
             case "rows" -> BlockLayout.rowSegments(block);
@@ -330,16 +341,14 @@ public record TraceManifest(String format, String variant, String conventions, S
         if (c.startStep() != null) {
             b.startStep(c.startStep());
         }
-        b.bjorckSteps(c.bjorckUpdateSteps() != null ? c.bjorckUpdateSteps() : d.bjorckUpdateSteps(),
-                c.bjorckRootSteps() != null ? c.bjorckRootSteps() : d.bjorckRootSteps());
+        if (c.bjorckUpdateSteps() != null || c.bjorckRootSteps() != null) {
+            require(Variant.fromId(variant) == Variant.EIGEN, "\"config.bjorckUpdateSteps\" and \"bjorckRootSteps\" apply to "
+                    + "eigen4 only; the variant is " + variant);
+            b.bjorckSteps(c.bjorckUpdateSteps() != null ? c.bjorckUpdateSteps() : 1,
+                    c.bjorckRootSteps() != null ? c.bjorckRootSteps() : 4);
+        }
         if (c.sketchRank() != null) {
             b.sketchRank(c.sketchRank());
-        }
-        if (c.sketchBeta() != null) {
-            b.sketchBeta(c.sketchBeta());
-        }
-        if (c.sketchEpsilon() != null) {
-            b.sketchEpsilon(c.sketchEpsilon());
         }
         return b.build();
     }

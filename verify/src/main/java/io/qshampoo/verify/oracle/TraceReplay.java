@@ -125,7 +125,7 @@ public final class TraceReplay {
                     + entries + " entries (2^bits, bits = " + cfg.bits() + ")");
         }
         try {
-            return cfg.toBuilder().codeTable(CodeTable.custom(cfg.mapping(), a.float32Data())).build();
+            return cfg.toBuilder().codeTable(CodeTable.custom(cfg.storage().mapping(), a.float32Data())).build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(a.source() + ": " + e.getMessage(), e);
         }

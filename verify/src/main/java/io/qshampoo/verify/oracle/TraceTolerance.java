@@ -73,7 +73,7 @@ final class TraceTolerance {
 
     /** H = (1 − βⁿ)/(1 − β), n = ⌊k/T1⌋ statistic updates, at least 1. */
     double horizon(long step) {
-        double beta = config.variant() == Variant.SKETCHY ? config.sketchBeta() : config.beta();
+        double beta = config.beta(); // the sketch's β₂ for sketchy
         long n = step / config.t1();
         double h = beta == 1 ? n : (1 - Math.pow(beta, n)) / (1 - beta);
         return Math.max(1, h);
@@ -135,7 +135,7 @@ final class TraceTolerance {
         if (allowed == 0) {
             return 0;
         }
-        CodeTable t = CodeTable.of(config.mapping(), config.bits());
+        CodeTable t = config.quantization().table(); // the custom table, where the manifest names one
         return Math.sqrt(allowed) * 2 * t.maxHalfGap() * spread;
     }
 

@@ -109,8 +109,13 @@ public final class Optimizers {
 
     /** The Shampoo configuration of a variant id under these settings. */
     public static ShampooConfig shampooConfig(String id, Settings s) {
-        return ShampooConfig.builder().variant(Variant.fromId(id)).intervals(s.t1(), s.t2()).sketchRank(s.sketchRank())
-                .maxConsecutiveRootFailures(s.maxRootFailures()).build();
+        Variant v = Variant.fromId(id);
+        ShampooConfig.Builder b = ShampooConfig.builder().variant(v).intervals(s.t1(), s.t2())
+                .maxConsecutiveRootFailures(s.maxRootFailures());
+        if (v == Variant.SKETCHY) {
+            b.sketchRank(s.sketchRank());
+        }
+        return b.build();
     }
 
     /** A fresh optimizer over these parameters. */
