@@ -344,7 +344,7 @@ public final class SafetensorsFile {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a safetensors header", e);
         }
-        int padded = (int) ((8 + text.length + 7) / 8 * 8 - 8);
+        int padded = (8 + text.length + 7) / 8 * 8 - 8;       // the data starts at a multiple of 8
         long total = 8L + padded + offset;
         if (total > NpyArray.MAX_BYTES) {
             throw new IllegalArgumentException("a safetensors file of " + total + " bytes exceeds " + NpyArray.MAX_BYTES
