@@ -138,7 +138,7 @@ public final class SafetensorsFile {
             throw new NpyFormatException(source, "field 'header length' is " + n + "; the file has only "
                     + (bytes.length - 8) + " bytes after it (truncated, or not a safetensors file)");
         }
-        if (n < 2 || bytes[8] != '{') {
+        if (n == 0 || bytes[8] != '{') {
             throw new NpyFormatException(source, "field 'header' does not start with '{' (found "
                     + (n == 0 ? "an empty header" : "byte 0x" + String.format("%02x", bytes[8] & 0xff))
                     + "); expected a JSON object");
