@@ -213,7 +213,8 @@ class TraceRecorder:
 
     out_dir     directory of the trace; manifest.json and every file go under it (references are relative).
     variant     fp32, vq, cq, cq+ef, eigen4 or sketchy: the preconditioner the optimizer implements.
-    parameter   (name, shape) of the parameter, e.g. ("w", w.shape); its state keys start with "name#0." .
+    parameter   (name, shape) of the parameter, e.g. ("fc1.weight", w.shape); its state keys start with
+                "name#0." (block 0) and its value is dumped under "name".
     optimizer   {"name": "sgd"|"adamw"|"rmsprop"|"adagrad", "lr": ..., ...} as docs/oracle.md lists.
     config      Shampoo settings (beta, epsilon, t1, t2, bits, mapping, block, ...); absent ones take qshampoo's
                 defaults, and minQuantizedElements defaults to 4096, so lower it for small matrices.
@@ -242,8 +243,8 @@ class TraceRecorder:
         if container not in CONTAINERS:
             raise ValueError("container %r; expected one of %s" % (container, ", ".join(CONTAINERS)))
         name, shape = parameter
-        if not isinstance(name, str) or not name or "#" in name or "." in name:
-            raise ValueError("parameter name %r must be a non-empty string without '#' or '.'" % (name,))
+        if not isinstance(name, str) or not name:
+            raise ValueError("parameter name %r must be a non-empty string" % (name,))
         shape = tuple(int(d) for d in shape)
         if not shape or any(d < 1 for d in shape):
             raise ValueError("parameter shape %r must have at least one dimension, each >= 1" % (shape,))

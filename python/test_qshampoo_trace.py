@@ -187,6 +187,15 @@ class RecorderTest(Tmp):
         np.testing.assert_array_equal(g1, np.random.default_rng(1).standard_normal((8, 6)).astype(np.float32))
         self.assertEqual(np.load(os.path.join(out, m["states"]["3"]["w#0.left.L"])).dtype, np.float32)
 
+    def test_an_initial_value_is_saved_and_referenced(self):
+        out = self.path("trace")
+        w0 = np.arange(48, dtype=np.float32).reshape(8, 6)
+        rec = recorder(out, initial=w0)
+        self.assertEqual(rec.manifest["parameter"]["initial"], "initial.npy")
+        np.testing.assert_array_equal(np.load(os.path.join(out, "initial.npy")), w0)
+        with self.assertRaisesRegex(ValueError, r"initial has shape \(6, 8\)"):
+            recorder(self.path("t2"), initial=w0.T)
+
     def test_conventions_and_code_table_are_written_when_given(self):
         out = self.path("trace")
         table = np.linspace(-1, 1, 16).astype(np.float32)
@@ -233,6 +242,12 @@ class RecorderTest(Tmp):
             recorder(self.path("t"), dump_steps=[0])
         with self.assertRaisesRegex(ValueError, "optimizer"):
             recorder(self.path("t"), optimizer={"name": "lion", "lr": 1})
+        with self.assertRaisesRegex(ValueError, "parameter name"):
+            recorder(self.path("t"), parameter=("", (8, 6)))
+        with self.assertRaisesRegex(ValueError, "parameter shape"):
+            recorder(self.path("t"), parameter=("w", (8, 0)))
+        self.assertEqual(recorder(self.path("t"), parameter=("fc1.weight", (8, 6))).manifest["parameter"]["name"],
+                         "fc1.weight")
         rec = recorder(self.path("t"))
         with self.assertRaisesRegex(ValueError, r"gradient of step 1 has shape \(6, 8\)"):
             rec.step(np.zeros((6, 8), np.float32))

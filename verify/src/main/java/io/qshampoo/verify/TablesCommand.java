@@ -43,7 +43,7 @@ final class TablesCommand implements Callable<Integer> {
     String spectrum = "1:600,1e-4:600";
 
     @Option(names = "--matrix", paramLabel = "FILE.npy", description = "A symmetric positive definite matrix from an "
-            + ".npy file (float32/float64) or archive.npz:key, e.g. a preconditioner dumped from a training run; "
+            + ".npy file (float32/float64), archive.npz:key or file.safetensors:name, e.g. a preconditioner dumped from a training run; "
             + "replaces --n, --spectrum and --seed.")
     String matrix;
 
