@@ -55,7 +55,8 @@ final class DequantizeCommand extends OracleCommand {
         } else {
             NpyWriter.write(output, matrix);
         }
-        out.printf("dequantized %s (%d × %d, %s) into %s%n", QuantizedFiles.isSafetensors(prefix) ? prefix : prefix + ".*", rc[0], rc[1], quant.describe(), output);
+        out.printf("dequantized %s (%d × %d, %s) into %s%n", QuantizedFiles.isSafetensors(prefix) ? prefix : prefix + ".*",
+                rc[0], rc[1], quant.describe(), output);
         return 0;
     }
 
