@@ -31,20 +31,23 @@ final class HeadlessChromium {
         return Optional.empty();
     }
 
-    /** The serialized DOM of {@code page} once loaded (scripts run, up to 10 s of virtual time). */
+    /**
+     * The serialized DOM of {@code page} once loaded (scripts run, up to 10 s of virtual time); the browser's
+     * profile goes to {@code profile}, the DOM to {@code dom.html} beside it.
+     */
     static String dumpDom(Path browser, Path page, Path profile) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=10000",
                 "--allow-file-access-from-files", "--dump-dom", page.toUri().toString())
+                .redirectOutput(profile.resolveSibling("dom.html").toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] dom = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {           // to a file, so a hung browser cannot block a read
             p.destroyForcibly();
             throw new IOException(browser + " did not finish within 120 s");
         }
         if (p.exitValue() != 0) {
             throw new IOException(browser + " exited with " + p.exitValue());
         }
-        return new String(dom, StandardCharsets.UTF_8);
+        return Files.readString(profile.resolveSibling("dom.html"), StandardCharsets.UTF_8);
     }
 }
