@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String[] step : steps) {
             List<String> args = List.of(step).subList(1, step.length);
             sections.add(new HtmlReport.Section(step[0], ExperimentPage.commandLine(args),
-                    Path.of(args.get(args.size() - 1))));
+                    Path.of(args.get(args.indexOf("--out") + 1))));          // every step names its --out
         }
         Path page = out.resolve("index.html");
         try {
