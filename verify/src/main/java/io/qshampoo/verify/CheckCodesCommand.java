@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.verify.npy.NpyDtype;
 import io.qshampoo.verify.npy.NpyLoader;
 import io.qshampoo.verify.oracle.CodeComparison;
@@ -32,7 +33,8 @@ final class CheckCodesCommand extends OracleCommand {
     @Mixin
     QuantizationOptions quant;
 
-    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "The matrix both sides quantized (float32; float64 is rounded).")
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "The matrix both sides quantized (float32; float64 is rounded). "
+            + "Every file option also takes archive.npz:key or file.safetensors:name.")
     String input;
 
     @Option(names = "--codes", required = true, paramLabel = "C.npy", description = "Their packed codes (uint8).")
@@ -52,6 +54,10 @@ final class CheckCodesCommand extends OracleCommand {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the full report as JSON.")
     Path json;
+
+    @Option(names = "--write-reference", paramLabel = "PREFIX",
+            description = "Also write the reference's codes, scales (and diag) as `quantize` does: PREFIX.*.npy, or one PREFIX ending in .safetensors.")
+    String writeReference;
 
     @Override
     int execute(PrintWriter out) {
@@ -85,6 +91,12 @@ final class CheckCodesCommand extends OracleCommand {
         if (json != null) {
             JsonReport.write(json, report(x, c, agree));
             out.println("report: " + json);
+        }
+        if (writeReference != null) {
+            QuantizedFiles.write(writeReference, QuantizedMatrix.quantize(x.fp32(), x.rows(), x.cols(), quant.mode(),
+                    quant.config()));
+            out.println("reference: " + QuantizedFiles.codes(writeReference) + ", " + QuantizedFiles.scales(writeReference)
+                    + (quant.mode().keepsDiagonal() ? ", " + QuantizedFiles.diagonal(writeReference) : ""));
         }
         return agree ? 0 : 1;
     }

@@ -1,8 +1,10 @@
 package io.qshampoo.verify;
 
+import java.util.function.Consumer;
+
 import io.qshampoo.quant.BlockLayout;
 
-/** Option parsing shared by the experiment commands. */
+/** Option parsing and output conventions shared by the experiment commands. */
 final class CommandSupport {
 
     private CommandSupport() {
@@ -12,6 +14,19 @@ final class CommandSupport {
     static int badInput(String command, IllegalArgumentException e) {
         System.err.println("qshampoo " + command + ": " + e.getMessage());
         return 2;
+    }
+
+    /**
+     * Whether the process runs on a terminal (the JDK's console: stdin and stdout interactive). Progress is shown
+     * only then; redirected to a file or a pipe, the commands print their results and nothing else.
+     */
+    static boolean onTerminal() {
+        return System.console() != null;
+    }
+
+    /** Progress lines: to stderr on a terminal, dropped otherwise. */
+    static Consumer<String> progress() {
+        return onTerminal() ? System.err::println : line -> { };
     }
 
     /** "rows" or "tiles" with block size B. */

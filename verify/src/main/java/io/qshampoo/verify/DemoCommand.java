@@ -1,9 +1,12 @@
 package io.qshampoo.verify;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.qshampoo.verify.report.HtmlReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,12 +14,14 @@ import picocli.CommandLine.Option;
  * {@code qshampoo demo}: a small version of every experiment, in a few minutes on 2 cores — why Cholesky
  * quantization beats quantizing the preconditioner (tables, feedback), what each variant stores
  * (memory), and how the optimizers train (digits). Each step is an ordinary subcommand with small
- * settings, printed before it runs so that it can be repeated or enlarged by hand.
+ * settings, printed before it runs so that it can be repeated or enlarged by hand. {@code --out/index.html}
+ * shows every step's tables, plots and command on one page.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"A small version of each experiment (tables, feedback, memory, train on UCI digits), in about "
                 + "two minutes on 2 cores.",
-                "Prints the tables and writes PNG plots and CSV/JSON files into --out (default ./qshampoo-out)."})
+                "Prints the tables and writes PNG plots and CSV/JSON files into --out (default ./qshampoo-out), with",
+                "an index.html per step and one over all steps (--out/index.html)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default ${DEFAULT-VALUE}).")
@@ -50,8 +55,22 @@ final class DemoCommand implements Callable<Integer> {
                 return code;
             }
         }
-        System.out.printf("%nDemo finished in %.0f s. Tables, PNG plots, CSV and JSON files are in %s%n",
-                (System.nanoTime() - start) / 1e9, out.toAbsolutePath().normalize());
+        List<HtmlReport.Section> sections = new ArrayList<>();
+        for (String[] step : steps) {
+            List<String> args = List.of(step).subList(1, step.length);
+            sections.add(new HtmlReport.Section(step[0], ExperimentPage.commandLine(args),
+                    Path.of(args.get(args.indexOf("--out") + 1))));          // every step names its --out
+        }
+        Path page = out.resolve("index.html");
+        try {
+            HtmlReport.write(page, "qshampoo demo", sections, ExperimentPage.environment());
+        } catch (IOException e) {
+            System.err.println("qshampoo demo: cannot write " + page + ": " + e);
+            return 2;
+        }
+        System.out.printf("%nDemo finished in %.0f s. Tables, PNG plots, CSV and JSON files are in %s;%n"
+                + "open %s for all of them on one page.%n", (System.nanoTime() - start) / 1e9,
+                out.toAbsolutePath().normalize(), page.toAbsolutePath().normalize());
         return 0;
     }
 }

@@ -2,12 +2,14 @@ package io.qshampoo.verify;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 
 import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.quant.StorageMode;
 import io.qshampoo.verify.npy.NpyArray;
 import io.qshampoo.verify.npy.NpyLoader;
 import io.qshampoo.verify.npy.NpyWriter;
+import io.qshampoo.verify.npy.SafetensorsFile;
 import io.qshampoo.verify.oracle.QuantizedFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,12 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code qshampoo dequantize PREFIX OUT.npy}: reads PREFIX.codes.npy, .scales.npy (and .diag.npy) and writes the
- * float32 matrix D(Q) = M(code)·N (diagonal restored from fp32; zeros above the diagonal for --strictly-lower).
+ * {@code qshampoo dequantize PREFIX OUT.npy}: reads PREFIX.codes.npy, .scales.npy (and .diag.npy), or the tensors
+ * of PREFIX.safetensors, and writes the float32 matrix D(Q) = M(code)·N (diagonal restored from fp32; zeros above
+ * the diagonal for --strictly-lower) to OUT.npy, or to OUT.safetensors as the tensor "matrix".
  */
 @Command(name = "dequantize", mixinStandardHelpOptions = true,
         description = {"Decode PREFIX.codes.npy + PREFIX.scales.npy (+ PREFIX.diag.npy) into a float32 matrix: M(code)·N.",
-                "The shape comes from --shape, or from the diagonal's length for square modes."})
+                "The shape comes from --shape, or from the diagonal's length for square modes.",
+                "PREFIX may be one .safetensors file (as quantize writes it); OUT.safetensors holds the tensor \"matrix\"."})
 final class DequantizeCommand extends OracleCommand {
 
     @Mixin
@@ -29,24 +33,30 @@ final class DequantizeCommand extends OracleCommand {
     @Option(names = "--shape", paramLabel = "ROWSxCOLS", description = "Matrix shape, e.g. 64x80 (needed without a diagonal).")
     String shape;
 
-    @Parameters(index = "0", paramLabel = "PREFIX", description = "Prefix of the codes, scales (and diag) files.")
+    @Parameters(index = "0", paramLabel = "PREFIX", description = "Prefix of the codes, scales (and diag) files, or P.safetensors.")
     String prefix;
 
-    @Parameters(index = "1", paramLabel = "OUT.npy", description = "The float32 matrix written.")
+    @Parameters(index = "1", paramLabel = "OUT.npy", description = "The float32 matrix written (.npy, or .safetensors with the tensor \"matrix\").")
     Path output;
 
     @Override
     int execute(PrintWriter out) {
         StorageMode mode = quant.mode();
         NpyLoader loader = new NpyLoader(Path.of(""));
-        String diagRef = mode.keepsDiagonal() ? QuantizedFiles.diagonal(prefix).toString() : null;
+        String diagRef = mode.keepsDiagonal() ? QuantizedFiles.diagonal(prefix) : null;
         int[] rc = shape(mode, loader, diagRef);
-        QuantizedFiles.Buffers b = QuantizedFiles.read(loader, QuantizedFiles.codes(prefix).toString(),
-                QuantizedFiles.scales(prefix).toString(), diagRef, rc[0], rc[1], mode, quant.config());
+        QuantizedFiles.Buffers b = QuantizedFiles.read(loader, QuantizedFiles.codes(prefix),
+                QuantizedFiles.scales(prefix), diagRef, rc[0], rc[1], mode, quant.config());
         QuantizedMatrix q = QuantizedMatrix.fromStorage(rc[0], rc[1], mode, quant.config(), b.codes(), b.scales(),
                 b.diagonal());
-        NpyWriter.write(output, NpyArray.ofFloat32(q.dequantize(), rc[0], rc[1]));
-        out.printf("dequantized %s.* (%d × %d, %s) into %s%n", prefix, rc[0], rc[1], quant.describe(), output);
+        NpyArray matrix = NpyArray.ofFloat32(q.dequantize(), rc[0], rc[1]);
+        if (output.toString().endsWith(".safetensors")) {
+            SafetensorsFile.write(output, Map.of("matrix", matrix));
+        } else {
+            NpyWriter.write(output, matrix);
+        }
+        out.printf("dequantized %s (%d × %d, %s) into %s%n", QuantizedFiles.isSafetensors(prefix) ? prefix : prefix + ".*",
+                rc[0], rc[1], quant.describe(), output);
         return 0;
     }
 

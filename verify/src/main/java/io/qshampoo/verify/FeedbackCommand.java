@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
                         + "feedback-summary.{csv,json}, feedback-steps.csv, nre-decay-α.png and factor-error-decay-α.png."})
 final class FeedbackCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--n", description = "Factor order (default ${DEFAULT-VALUE}).")
     int n = 96;
 
@@ -107,12 +110,14 @@ final class FeedbackCommand implements Callable<Integer> {
                 beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
                 bjorckRoot, quantizeRoot, ms, seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         long t0 = System.nanoTime();
-        var runs = new FeedbackExperiment(s).run(System.err::println);
+        var runs = new FeedbackExperiment(s).run(CommandSupport.progress());
         String text = FeedbackOutput.text(s, runs);
         System.out.print(text);
         var files = FeedbackOutput.write(out, s, runs, text);
-        System.out.printf(java.util.Locale.ROOT, "%.1f s; wrote %d files into %s: %s%n", (System.nanoTime() - t0) / 1e9,
-                files.size(), out, files.stream().map(p -> p.getFileName().toString()).toList());
+        ExperimentPage.write(spec, out, "Error feedback: CQ, CQ+EF, VQ and eigenvector quantization against the EMA");
+        System.out.printf(java.util.Locale.ROOT, "%.1f s; wrote %d files and index.html into %s: %s%n",
+                (System.nanoTime() - t0) / 1e9, files.size(), out,
+                files.stream().map(p -> p.getFileName().toString()).toList());
         return 0;
     }
 }

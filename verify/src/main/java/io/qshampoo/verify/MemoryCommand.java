@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
                 "Writes memory.txt, memory.csv, memory-layers.csv and memory.json into --out."})
 final class MemoryCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final class Source {
         @Option(names = "--shapes", required = true, description = "Shapes, e.g. 1024x1024,4096x1024*12,768 "
                 + "(dimensions joined by x, optional *count).")
@@ -116,7 +119,8 @@ final class MemoryCommand implements Callable<Integer> {
         json.put("totals", MemoryOutput.totals(r));
         json.put("layers", MemoryOutput.lines(r));
         Report.writeJson(out.resolve("memory.json"), json);
-        System.out.printf(java.util.Locale.ROOT, "%.1f s; wrote memory.txt, memory.csv, memory-layers.csv, memory.json into %s%n",
+        ExperimentPage.write(spec, out, "Optimizer-state bytes per variant: " + what);
+        System.out.printf(java.util.Locale.ROOT, "%.1f s; wrote memory.txt, memory.csv, memory-layers.csv, memory.json, index.html into %s%n",
                 (System.nanoTime() - t0) / 1e9, out);
         return 0;
     }

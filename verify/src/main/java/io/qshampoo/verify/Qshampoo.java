@@ -34,12 +34,22 @@ public final class Qshampoo implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Version from the jar manifest, or "development" when run from classes. */
+    /**
+     * Version from the jar manifest ("development build" when run from classes), and the Java runtime this
+     * process runs on: the launcher picks {@code $JAVA_HOME/bin/java} when JAVA_HOME is set, so this line is how
+     * a user sees which one it took.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Qshampoo.class.getPackage().getImplementationVersion();
-            return new String[] {"qshampoo " + (v == null ? "development build" : v)};
+            return new String[] {"qshampoo " + (v == null ? "development build" : v), runtime()};
+        }
+
+        /** "Java runtime: 17.0.12+7 (Eclipse Adoptium), /usr/lib/jvm/…". */
+        static String runtime() {
+            return "Java runtime: " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                    + System.getProperty("java.home");
         }
     }
 }

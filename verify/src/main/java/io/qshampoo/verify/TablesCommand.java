@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
                 "Writes tables.txt, tables.csv and tables.json into --out."})
 final class TablesCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--n", description = "Matrix order (default ${DEFAULT-VALUE}, the papers' block size; "
             + "about a minute per mapping×bits at 1200, so the full default takes several minutes on 2 cores — use e.g. "
             + "--n 256 for a quick look, seconds).")
@@ -40,7 +43,7 @@ final class TablesCommand implements Callable<Integer> {
     String spectrum = "1:600,1e-4:600";
 
     @Option(names = "--matrix", paramLabel = "FILE.npy", description = "A symmetric positive definite matrix from an "
-            + ".npy file (float32/float64) or archive.npz:key, e.g. a preconditioner dumped from a training run; "
+            + ".npy file (float32/float64), archive.npz:key or file.safetensors:name, e.g. a preconditioner dumped from a training run; "
             + "replaces --n, --spectrum and --seed.")
     String matrix;
 
@@ -99,9 +102,10 @@ final class TablesCommand implements Callable<Integer> {
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         MatrixSource source = matrix != null ? new NpyMatrixSource(matrix)
                 : new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
-        System.err.println("tables: " + (matrix != null ? matrix : ((SyntheticMatrixSource) source).name()) + ", " + ms.size() * bits.size() + " mapping×bits combinations on "
-                + s.threads() + " thread(s)");
-        QuantizationErrorTable.Result r = new QuantizationErrorTable(s).run(source, System.err::println);
+        var progress = CommandSupport.progress();
+        progress.accept("tables: " + (matrix != null ? matrix : ((SyntheticMatrixSource) source).name()) + ", "
+                + ms.size() * bits.size() + " mapping×bits combinations on " + s.threads() + " thread(s)");
+        QuantizationErrorTable.Result r = new QuantizationErrorTable(s).run(source, progress);
         String text = TableOutput.text(r, s);
         System.out.print(text);
         Path jsonFile = json == null ? out.resolve("tables.json") : json;
@@ -109,7 +113,9 @@ final class TablesCommand implements Callable<Integer> {
         Report.writeText(out.resolve("tables.txt"), text);
         Report.writeText(out.resolve("tables.csv"), Report.csv(objects));
         Report.writeJson(jsonFile, objects);
-        System.out.println("wrote " + out.resolve("tables.txt") + ", " + out.resolve("tables.csv") + ", " + jsonFile);
+        Path page = ExperimentPage.write(spec, out, "NRE and AE of A^(-1/4) under quantization (Li et al. Eq. 9)");
+        System.out.println("wrote " + out.resolve("tables.txt") + ", " + out.resolve("tables.csv") + ", " + jsonFile
+                + ", " + page);
         return 0;
     }
 }

@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "Progress on stderr: auto "
-            + "(a bar on a terminal, plain lines otherwise), bar, plain or none (default: ${DEFAULT-VALUE}).")
+            + "(a bar on a terminal, nothing otherwise), bar, plain (whole lines, for logs) or none (default: ${DEFAULT-VALUE}).")
     String progress;
 
     /** Per-dataset defaults. */
@@ -190,7 +190,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Map<String, Double> rates = learningRates(ids, settings);
         TrainListener listener = switch (progress) {
-            case "auto" -> ProgressBar.onStderr();
+            case "auto" -> CommandSupport.onTerminal() ? new ProgressBar(System.err, true) : TrainListener.NONE;
             case "bar" -> new ProgressBar(System.err, true);
             case "plain" -> new ProgressBar(System.err, false);
             case "none" -> TrainListener.NONE;
@@ -241,7 +241,9 @@ public final class TrainCommand implements Callable<Integer> {
         stdout.flush();
         try {
             Path dir = out.toAbsolutePath().normalize();
-            List<Path> files = report.writeFiles(dir);
+            List<Path> files = new java.util.ArrayList<>(report.writeFiles(dir));
+            files.add(ExperimentPage.write(spec, dir, "Training " + report.modelName() + " on " + ds.name()
+                    + " with every optimizer"));
             stdout.println();
             stdout.println("Wrote " + files.size() + " files to " + dir + ":");
             for (Path f : files) {

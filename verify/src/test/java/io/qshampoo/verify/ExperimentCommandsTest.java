@@ -31,6 +31,9 @@ class ExperimentCommandsTest {
         assertEquals(13 * 2, arr.size()); // one mapping × one bit width: 13 rows × 2 functions
         assertEquals("tiles", arr.get(0).get("layout").asText());
         assertEquals(27, Files.readAllLines(out.resolve("tables.csv")).size()); // header + 26
+        String page = Files.readString(out.resolve("index.html"));
+        assertEquals(26, page.split("<tr>", -1).length - 2, "26 body rows and the header row: " + page);
+        assertTrue(lastLine(rc.out()).contains(out.resolve("index.html").toString()), lastLine(rc.out()));
     }
 
     @Test
@@ -44,6 +47,13 @@ class ExperimentCommandsTest {
                 "nre-decay-1.png", "factor-error-decay-1.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
+        // index.html: the command that reproduces it, the plots inline, the CSVs as tables.
+        String page = Files.readString(out.resolve("index.html"));
+        assertTrue(page.contains("$ ./qshampoo feedback --n 12 --steps 3 --decay 1 --block 32 --methods cq,cq+ef --out "
+                + out), page);
+        assertTrue(page.contains("<img src=\"nre-decay-1.png\"") && page.contains("<img src=\"factor-error-decay-1.png\""),
+                page);
+        assertTrue(page.contains("<h3>feedback-summary.csv</h3>") && page.contains("<td class=\"num\">"), page);
     }
 
     @Test

@@ -12,7 +12,8 @@ import io.qshampoo.verify.npy.NpyLoader;
 
 /**
  * A matrix for {@code qshampoo tables --matrix FILE.npy}: a square, finite, symmetric float32 or float64
- * array (e.g. a preconditioner dumped from a training run), from an .npy file or an {@code archive.npz:key}.
+ * array (e.g. a preconditioner dumped from a training run), from an .npy file, an {@code archive.npz:key} or a
+ * {@code file.safetensors:name}.
  * A float32 dump of a symmetric matrix is symmetric to fp32 rounding only, so symmetry is checked to
  * 2⁻²⁰ of the largest entry (a few fp32 ulps) and the matrix then symmetrized exactly.
  */

@@ -61,7 +61,7 @@ public enum NpyDtype {
         return kind == 'i' || kind == 'u';
     }
 
-    /** The descr string numpy writes for this type in {@code order}: '|' for 1-byte types, else '<' or '>'. */
+    /** The descr string numpy writes for this type in {@code order}: '|' for 1-byte types, else '&lt;' or '&gt;'. */
     public String descr(ByteOrder order) {
         char o = itemSize == 1 ? '|' : order == ByteOrder.BIG_ENDIAN ? '>' : '<';
         return "" + o + kind + itemSize;

@@ -1,6 +1,8 @@
 package io.qshampoo.verify.oracle;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.qshampoo.quant.PackedCodes;
 import io.qshampoo.quant.QuantizationConfig;
@@ -10,6 +12,7 @@ import io.qshampoo.verify.npy.NpyArray;
 import io.qshampoo.verify.npy.NpyDtype;
 import io.qshampoo.verify.npy.NpyLoader;
 import io.qshampoo.verify.npy.NpyWriter;
+import io.qshampoo.verify.npy.SafetensorsFile;
 
 /**
  * The file layout of a block-quantized matrix, shared by {@code qshampoo quantize}, {@code dequantize} and
@@ -28,25 +31,37 @@ import io.qshampoo.verify.npy.NpyWriter;
  *       only).</li>
  * </ul>
  * Files written by the other side may have any shape with the right element count (read in C order).
+ *
+ * <p>A prefix ending in {@code .safetensors} names one safetensors file instead, holding the same arrays as the
+ * tensors {@code codes}, {@code scales} and {@code diag} (referenced as {@code P.safetensors:codes}, …).
  */
 public final class QuantizedFiles {
 
     private QuantizedFiles() {
     }
 
-    /** {@code P.codes.npy}. */
-    public static Path codes(String prefix) {
-        return Path.of(prefix + ".codes.npy");
+    /** Whether {@code prefix} names one safetensors file rather than a prefix of npy files. */
+    public static boolean isSafetensors(String prefix) {
+        return prefix.endsWith(".safetensors");
     }
 
-    /** {@code P.scales.npy}. */
-    public static Path scales(String prefix) {
-        return Path.of(prefix + ".scales.npy");
+    private static String part(String prefix, String name) {
+        return isSafetensors(prefix) ? prefix + ":" + name : prefix + "." + name + ".npy";
     }
 
-    /** {@code P.diag.npy}. */
-    public static Path diagonal(String prefix) {
-        return Path.of(prefix + ".diag.npy");
+    /** {@code P.codes.npy}, or {@code P.safetensors:codes}. */
+    public static String codes(String prefix) {
+        return part(prefix, "codes");
+    }
+
+    /** {@code P.scales.npy}, or {@code P.safetensors:scales}. */
+    public static String scales(String prefix) {
+        return part(prefix, "scales");
+    }
+
+    /** {@code P.diag.npy}, or {@code P.safetensors:diag}. */
+    public static String diagonal(String prefix) {
+        return part(prefix, "diag");
     }
 
     /** Writes the codes, scales and (where the mode keeps it) diagonal of a quantized matrix. */
@@ -56,11 +71,17 @@ public final class QuantizedFiles {
         }
         byte[] codes = q.codes().toByteArray();
         float[] scales = q.scales();
-        NpyWriter.write(codes(prefix), NpyArray.ofUint8(codes, codes.length));
-        NpyWriter.write(scales(prefix), NpyArray.ofFloat32(scales, scales.length));
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("codes", NpyArray.ofUint8(codes, codes.length));
+        arrays.put("scales", NpyArray.ofFloat32(scales, scales.length));
         if (q.mode().keepsDiagonal()) {
             float[] d = q.diagonal();
-            NpyWriter.write(diagonal(prefix), NpyArray.ofFloat32(d, d.length));
+            arrays.put("diag", NpyArray.ofFloat32(d, d.length));
+        }
+        if (isSafetensors(prefix)) {
+            SafetensorsFile.write(Path.of(prefix), arrays);
+        } else {
+            arrays.forEach((name, a) -> NpyWriter.write(Path.of(part(prefix, name)), a));
         }
     }
 

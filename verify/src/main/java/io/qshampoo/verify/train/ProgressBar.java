@@ -7,8 +7,17 @@ import java.util.Locale;
  * Progress of a training run on stderr, per optimizer and epoch. On a terminal: one line redrawn in
  * place (carriage return) at most ten times a second, with a bar, the step count, the running loss,
  * the elapsed time and an estimate of the epoch's remaining time; a summary line stays after each
- * epoch. Otherwise (a file or a pipe): plain lines only — one when an optimizer starts, one at each
- * quarter of a long epoch (at least 100 steps), and the epoch summary.
+ * epoch. In plain mode (for logs; {@code train --progress plain}): whole lines only — one when an optimizer
+ * starts, one at each quarter of a long epoch (at least 100 steps), and the epoch summary. {@code train}'s
+ * default picks the bar on a terminal and no progress at all otherwise.
+ *
+ * <p><b>Why not {@code me.tongfei:progressbar}.</b> Weighed against it (0.9.5, the maintained JVM progress bar),
+ * this class stays: (1) what is drawn is a {@link TrainListener} — epoch summaries that stay on screen, an
+ * "evaluating" phase, an optimizer's failure, the plain-lines mode — which that library's step/max/extra-message
+ * model does not cover, so an adapter of about this size would remain; (2) that library depends on the whole of
+ * JLine 3 ({@code org.jline:jline}) for terminal detection and width, which would go into the shaded command jar
+ * to redraw one line, where {@link System#console()} and a fixed width suffice; (3) output goes to any
+ * {@link PrintStream} with the mode given, so the tests drive it deterministically ({@code ProgressBarTest}).
  */
 public final class ProgressBar implements TrainListener {
 
@@ -24,14 +33,13 @@ public final class ProgressBar implements TrainListener {
     private int lastQuarter;
     private int drawnLength;
 
+    /**
+     * @param out where to write (stderr in the command)
+     * @param tty true: redraw one line in place (a terminal); false: whole lines only
+     */
     public ProgressBar(PrintStream out, boolean tty) {
         this.out = out;
         this.tty = tty;
-    }
-
-    /** A bar on stderr, drawn in place when the process has a console. */
-    public static ProgressBar onStderr() {
-        return new ProgressBar(System.err, System.console() != null);
     }
 
     @Override

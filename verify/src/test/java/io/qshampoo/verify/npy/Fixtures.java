@@ -4,7 +4,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 
-/** Paths of the committed test resources (written by {@code src/test/resources/npy/make_fixtures.py}). */
+/** Paths of the committed test resources (written by the {@code make_fixtures.py} scripts beside them). */
 public final class Fixtures {
 
     private Fixtures() {
@@ -26,6 +26,11 @@ public final class Fixtures {
     /** A file of {@code src/test/resources/npy}. */
     public static Path npy(String name) {
         return resource("npy", name);
+    }
+
+    /** A file of {@code src/test/resources/safetensors}. */
+    public static Path safetensors(String name) {
+        return resource("safetensors", name);
     }
 
     /** A file of {@code src/test/resources/oracle}. */

@@ -53,7 +53,10 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("SGD-M") && r.out().contains("Shampoo cq+ef (4-bit) / SGD-M")
                 && r.out().contains("state bytes"), r.out());
-        assertTrue(r.out().contains("Wrote 5 files to " + out.toAbsolutePath()), r.out());
+        assertTrue(r.out().contains("Wrote 6 files to " + out.toAbsolutePath()), r.out());
+        String page = Files.readString(out.resolve("index.html"));
+        assertTrue(page.contains("$ ./qshampoo train --dataset digits --epochs 2") && page.contains("<h3>results.csv</h3>")
+                && page.contains("<img src=\"" + TrainReport.ACCURACY_PNG + "\""), page);
         assertTrue(r.err().contains("epoch 2/2: train loss"), r.err());
 
         List<String> csv = Files.readAllLines(out.resolve(TrainReport.CSV));
