@@ -1,6 +1,5 @@
 package io.qshampoo.shampoo;
 
-import java.util.Arrays;
 
 /**
  * AdaGrad (Duchi, Hazan &amp; Singer 2011, diagonal form) as PyTorch's {@code torch.optim.Adagrad}.
@@ -50,13 +49,12 @@ public record AdaGrad(double eps, double initialAccumulatorValue, double weightD
 
         private final AdaGrad h;
         private final int size;
-        private final float[] s;
+        private final AdaGradSum sum;
 
         State(AdaGrad h, int size) {
             this.h = h;
             this.size = size;
-            this.s = new float[size];
-            Arrays.fill(s, (float) h.initialAccumulatorValue);
+            this.sum = new AdaGradSum(h.eps, size, (float) h.initialAccumulatorValue);
         }
 
         @Override
@@ -69,25 +67,23 @@ public record AdaGrad(double eps, double initialAccumulatorValue, double weightD
                 if (wd != 0) {
                     d += wd * w;
                 }
-                float sk = (float) (s[k] + d * d);
-                s[k] = sk;
-                param.set(k, w - learningRate * (d / (Math.sqrt(sk) + h.eps)));
+                param.set(k, w - learningRate * sum.step(k, d));
             }
         }
 
         @Override
         public StateBytes stateBytes() {
-            return StateBytes.of(StateKind.SECOND_MOMENT, 4L * size);
+            return sum.stateBytes();
         }
 
         @Override
         public void save(StateOutput out) {
-            out.writeFloats(SUM_TAG, s);
+            out.writeFloats(SUM_TAG, sum.s);
         }
 
         @Override
         public void restore(StateInput in) {
-            FirstOrderChecks.readSecondMoment(in, SUM_TAG, s);
+            FirstOrderChecks.readSecondMoment(in, SUM_TAG, sum.s);
         }
     }
 }

@@ -52,14 +52,12 @@ public record AdamW(double beta1, double beta2, double eps, double weightDecay) 
 
         private final AdamW h;
         private final int size;
-        private final float[] m;
-        private final float[] v;
+        private final AdamMoments moments;
 
         State(AdamW h, int size) {
             this.h = h;
             this.size = size;
-            this.m = new float[size];
-            this.v = new float[size];
+            this.moments = new AdamMoments(h.beta1, h.beta2, size, true);
         }
 
         @Override
@@ -67,35 +65,32 @@ public record AdamW(double beta1, double beta2, double eps, double weightDecay) 
             FirstOrderChecks.apply("AdamW", size, param, direction, step, learningRate);
             final double b1 = h.beta1;
             final double b2 = h.beta2;
+            final float[] v = moments.v;
             final double decay = 1 - learningRate * h.weightDecay;
             final double stepSize = learningRate / (1 - Math.pow(b1, step));
             final double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, step));
             for (int k = 0; k < size; k++) {
-                double d = direction[k];
-                float mk = (float) (b1 * m[k] + (1 - b1) * d);
-                float vk = (float) (b2 * v[k] + (1 - b2) * (d * d));
-                m[k] = mk;
-                v[k] = vk;
-                double denom = Math.sqrt(vk) / sqrtBc2 + h.eps;
+                double mk = moments.update(k, direction[k]);
+                double denom = Math.sqrt(v[k]) / sqrtBc2 + h.eps;
                 param.set(k, param.get(k) * decay - stepSize * (mk / denom));
             }
         }
 
         @Override
         public StateBytes stateBytes() {
-            return StateBytes.of(StateKind.MOMENTUM, 4L * size).plus(StateKind.SECOND_MOMENT, 4L * size);
+            return moments.stateBytes();
         }
 
         @Override
         public void save(StateOutput out) {
-            out.writeFloats(M_TAG, m);
-            out.writeFloats(V_TAG, v);
+            out.writeFloats(M_TAG, moments.m);
+            out.writeFloats(V_TAG, moments.v);
         }
 
         @Override
         public void restore(StateInput in) {
-            in.readFloats(M_TAG, m);
-            FirstOrderChecks.readSecondMoment(in, V_TAG, v);
+            in.readFloats(M_TAG, moments.m);
+            FirstOrderChecks.readSecondMoment(in, V_TAG, moments.v);
         }
     }
 }

@@ -35,40 +35,35 @@ public record DiagonalAdaGrad(double eps) implements DiagonalMethod {
     private static final class State implements DiagonalState {
         private static final String SUM_TAG = "diag_adagrad.sum";
 
-        private final double eps;
         private final int size;
-        private final float[] s;
+        private final AdaGradSum sum;
 
         State(double eps, int size) {
-            this.eps = eps;
             this.size = size;
-            this.s = new float[size];
+            this.sum = new AdaGradSum(eps, size, 0f);
         }
 
         @Override
         public void direction(double[] gradient, double[] out, long step) {
             FirstOrderChecks.direction("DiagonalAdaGrad", size, gradient, out, step);
             for (int k = 0; k < size; k++) {
-                double g = gradient[k];
-                float sk = (float) (s[k] + g * g);
-                s[k] = sk;
-                out[k] = g / (Math.sqrt(sk) + eps);
+                out[k] = sum.step(k, gradient[k]);
             }
         }
 
         @Override
         public StateBytes stateBytes() {
-            return StateBytes.of(StateKind.SECOND_MOMENT, 4L * size);
+            return sum.stateBytes();
         }
 
         @Override
         public void save(StateOutput out) {
-            out.writeFloats(SUM_TAG, s);
+            out.writeFloats(SUM_TAG, sum.s);
         }
 
         @Override
         public void restore(StateInput in) {
-            FirstOrderChecks.readSecondMoment(in, SUM_TAG, s);
+            FirstOrderChecks.readSecondMoment(in, SUM_TAG, sum.s);
         }
     }
 }

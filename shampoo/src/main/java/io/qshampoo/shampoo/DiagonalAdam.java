@@ -49,57 +49,45 @@ public record DiagonalAdam(double beta1, double beta2, double eps) implements Di
 
         private final DiagonalAdam h;
         private final int size;
-        private final float[] m; // null when β1 = 0
-        private final float[] v;
+        private final AdamMoments moments; // no first-moment buffer when β1 = 0
 
         State(DiagonalAdam h, int size) {
             this.h = h;
             this.size = size;
-            this.m = h.beta1 == 0 ? null : new float[size];
-            this.v = new float[size];
+            this.moments = new AdamMoments(h.beta1, h.beta2, size, h.beta1 != 0);
         }
 
         @Override
         public void direction(double[] gradient, double[] out, long step) {
             FirstOrderChecks.direction("DiagonalAdam", size, gradient, out, step);
-            final double b1 = h.beta1;
-            final double b2 = h.beta2;
-            final double bc1 = 1 - Math.pow(b1, step);
-            final double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, step));
+            final double bc1 = 1 - Math.pow(h.beta1, step);
+            final double sqrtBc2 = Math.sqrt(1 - Math.pow(h.beta2, step));
+            final float[] v = moments.v;
             for (int k = 0; k < size; k++) {
-                double g = gradient[k];
-                double mk = g;
-                if (m != null) {
-                    float stored = (float) (b1 * m[k] + (1 - b1) * g);
-                    m[k] = stored;
-                    mk = stored;
-                }
-                float vk = (float) (b2 * v[k] + (1 - b2) * (g * g));
-                v[k] = vk;
-                out[k] = (mk / bc1) / (Math.sqrt(vk) / sqrtBc2 + h.eps);
+                double mk = moments.update(k, gradient[k]);
+                out[k] = (mk / bc1) / (Math.sqrt(v[k]) / sqrtBc2 + h.eps);
             }
         }
 
         @Override
         public StateBytes stateBytes() {
-            StateBytes bytes = StateBytes.of(StateKind.SECOND_MOMENT, 4L * size);
-            return m == null ? bytes : bytes.plus(StateKind.MOMENTUM, 4L * size);
+            return moments.stateBytes();
         }
 
         @Override
         public void save(StateOutput out) {
-            if (m != null) {
-                out.writeFloats(M_TAG, m);
+            if (moments.m != null) {
+                out.writeFloats(M_TAG, moments.m);
             }
-            out.writeFloats(V_TAG, v);
+            out.writeFloats(V_TAG, moments.v);
         }
 
         @Override
         public void restore(StateInput in) {
-            if (m != null) {
-                in.readFloats(M_TAG, m);
+            if (moments.m != null) {
+                in.readFloats(M_TAG, moments.m);
             }
-            FirstOrderChecks.readSecondMoment(in, V_TAG, v);
+            FirstOrderChecks.readSecondMoment(in, V_TAG, moments.v);
         }
     }
 }
