@@ -76,18 +76,28 @@ public record RootCalibration(DMatrixRMaj shifted, DMatrixRMaj reference, int p,
             throw new IllegalArgumentException("no calibration routes; expected at least one of "
                     + EnumSet.allOf(RootRoute.class));
         }
-        int n = reference.numRows;
         List<Route> routes = new ArrayList<>();
+        for (RootRoute r : which) {
+            DMatrixRMaj x = r.compute(shifted, reference, p, precision);
+            routes.add(new Route(r, x, MatrixDiscrepancy.between(reference, x).nre(), RootResidual.of(x, shifted, p)));
+        }
+        return fromRoutes(shifted, reference, p, kappa, precision, storage, routes);
+    }
+
+    /** The band of routes already computed (e.g. a subset, to test one route against the others). */
+    public static RootCalibration fromRoutes(DMatrixRMaj shifted, DMatrixRMaj reference, int p, double kappa,
+                                             Precision precision, double storage, List<Route> routes) {
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("no calibration routes");
+        }
+        int n = reference.numRows;
         double[] worst = new double[n * n];
         double nreSpread = storage;
         double resSpread = 0;
-        for (RootRoute r : which) {
-            DMatrixRMaj x = r.compute(shifted, reference, p, precision);
-            double nre = MatrixDiscrepancy.between(reference, x).nre();
-            double res = RootResidual.of(x, shifted, p);
-            routes.add(new Route(r, x, nre, res));
-            nreSpread = Math.max(nreSpread, nre);
-            resSpread = Math.max(resSpread, res);
+        for (Route route : routes) {
+            DMatrixRMaj x = route.root();
+            nreSpread = Math.max(nreSpread, route.nre());
+            resSpread = Math.max(resSpread, route.residual());
             for (int k = 0; k < n * n; k++) {
                 worst[k] = Math.max(worst[k], Math.abs(x.data[k] - reference.data[k]));
             }
