@@ -86,9 +86,13 @@ final class CheckRootCommand extends OracleCommand {
     double factor;
 
     @Option(names = "--routes", split = ",", paramLabel = "ROUTE",
-            description = "Calibration routes (default all): exact-rounded, eigen-sequential, eigen-pairwise, "
-                    + "newton-sequential, newton-blocked. The Newton routes cost about 4·iterations emulated products.")
+            description = "Calibration routes: exact-rounded, eigen-sequential, eigen-pairwise, newton-sequential, "
+                    + "newton-blocked (default all; above n = " + NEWTON_DEFAULT_MAX_ORDER + " the Newton routes, "
+                    + "about 4 emulated products per iteration, only when named).")
     List<String> routes;
+
+    /** Largest order at which the default calibration includes the coupled-Newton routes. */
+    static final int NEWTON_DEFAULT_MAX_ORDER = 512;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the full report as JSON.")
     Path json;
@@ -125,7 +129,7 @@ final class CheckRootCommand extends OracleCommand {
         CalibratedVerdict verdict = null;
         if (tolerance == null) {
             cal = RootCalibration.of(RootCheck.shifted(a, check.reference().ridge()), check.reference().root(), p,
-                    check.kappa(), prec, storage, routeSet());
+                    check.kappa(), prec, storage, routeSet(n));
             verdict = cal.judge(DMatrixRMaj.wrap(n, n, x.values()), check.discrepancy().nre(), check.residual(), tol,
                     factor);
         }
@@ -175,9 +179,14 @@ final class CheckRootCommand extends OracleCommand {
         return agree ? 0 : 1;
     }
 
-    private java.util.Set<RootRoute> routeSet() {
+    private java.util.Set<RootRoute> routeSet(int n) {
         if (routes == null || routes.isEmpty()) {
-            return RootCalibration.allRoutes();
+            java.util.Set<RootRoute> all = RootCalibration.allRoutes();
+            if (n > NEWTON_DEFAULT_MAX_ORDER) {
+                all.remove(RootRoute.NEWTON_SEQUENTIAL);
+                all.remove(RootRoute.NEWTON_BLOCKED);
+            }
+            return all;
         }
         java.util.Set<RootRoute> set = EnumSet.noneOf(RootRoute.class);
         for (String r : routes) {

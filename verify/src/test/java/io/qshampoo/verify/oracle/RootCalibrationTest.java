@@ -27,7 +27,7 @@ class RootCalibrationTest {
         numpy = RootCases.of("a128", RootCases.fixture("a128.a.npy"), 4);
     }
 
-    private static void print(String what, RootCases.Case c, CalibratedVerdict v) {
+    private static void print(String what, CalibratedVerdict v) {
         StringBuilder b = new StringBuilder(what + ":");
         for (CalibratedVerdict.Test t : v.tests()) {
             b.append(String.format(" %s %.3g/%.3g", t.name(), t.measured(), t.threshold()));
@@ -50,16 +50,21 @@ class RootCalibrationTest {
         }
         DMatrixRMaj x = RootCases.numpyLike(c);
         CalibratedVerdict ok = c.judge(x, 10);
-        print("numpy-like", c, ok);
+        print("numpy-like", ok);
         CalibratedVerdict pair = c.judge(pairScaled(x, 1.01), 10);
-        print("pair", c, pair);
+        print("pair", pair);
         DMatrixRMaj sqrt = RootRoute.rounded(new EigenInverseRoot(Ridge.absolute(0)).compute(c.shifted(), 2).root(),
                 Precision.FP32);
         CalibratedVerdict wrongP = c.judge(sqrt, 10);
-        print("sqrt", c, wrongP);
+        print("sqrt", wrongP);
         assertTrue(ok.agrees());
-        assertFalse(pair.agrees());
-        assertFalse(wrongP.agrees());
+        // The worst-case bound alone lets the pair through; the spread of fp32 routes and the residual do not.
+        assertTrue(pair.test("bound").passes());
+        assertFalse(pair.test("spread-element").passes());
+        assertFalse(pair.test("residual").passes());
+        assertEquals("spread-element", pair.decidedBy().name());
+        assertTrue((pair.row() == 3 && pair.col() == 5) || (pair.row() == 5 && pair.col() == 3));
+        assertTrue(wrongP.tests().stream().noneMatch(CalibratedVerdict.Test::passes));
     }
 
     @Test
@@ -71,10 +76,11 @@ class RootCalibrationTest {
         for (String f : new String[] {"a128.root4.eigh.npy", "a128.root4.eighw.npy"}) {
             DMatrixRMaj x = RootCases.fixture(f);
             CalibratedVerdict ok = c.judge(x, 10);
-            print(f, c, ok);
+            print(f, ok);
             CalibratedVerdict pair = c.judge(pairScaled(x, 1.01), 10);
-            print(f + " pair", c, pair);
+            print(f + " pair", pair);
             assertTrue(ok.agrees());
+            assertTrue(pair.test("bound").passes());
             assertFalse(pair.agrees());
         }
     }
