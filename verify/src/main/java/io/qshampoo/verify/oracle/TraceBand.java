@@ -38,6 +38,8 @@ final class TraceBand {
     private final List<ShampooOptimizer> replays = new ArrayList<>();
     private final List<DenseTensor> parameters = new ArrayList<>();
     private final String name;
+    /** Each replay's inspect() at the current step, computed on first use. */
+    private final Map<Integer, Map<String, DMatrixRMaj>> states = new java.util.HashMap<>();
 
     private TraceBand(String name) {
         this.name = name;
@@ -61,10 +63,20 @@ final class TraceBand {
         return band;
     }
 
-    /** Every replay takes step k with gradient g. */
-    void step(DenseTensor g) {
-        for (ShampooOptimizer o : replays) {
-            o.step(Map.of(name, g));
+    /**
+     * Every replay takes step k with gradient g. Returns this band, or null when a replay cannot take the step (a
+     * factor the emulated precision cannot decompose): the trace is then judged by the worst-case tolerances alone,
+     * as before the band existed.
+     */
+    TraceBand step(DenseTensor g) {
+        states.clear();
+        try {
+            for (ShampooOptimizer o : replays) {
+                o.step(Map.of(name, g));
+            }
+            return this;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -82,7 +94,7 @@ final class TraceBand {
                     theirs.data[i] = w.get(i);
                 }
             } else {
-                theirs = replays.get(r).inspect().get(key);
+                theirs = states.computeIfAbsent(r, i -> replays.get(i).inspect()).get(key);
                 if (theirs == null) {
                     continue;
                 }

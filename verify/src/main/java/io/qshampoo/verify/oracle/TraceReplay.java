@@ -86,9 +86,7 @@ public final class TraceReplay {
             DenseTensor g = gradient(k, param);
             try {
                 opt.step(Map.of(param.name(), g));
-                if (band != null) {
-                    band.step(g);
-                }
+                band = band == null ? null : band.step(g);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
                         + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
