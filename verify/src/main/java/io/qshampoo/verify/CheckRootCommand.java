@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.ejml.data.DMatrixRMaj;
@@ -159,7 +158,7 @@ final class CheckRootCommand extends OracleCommand {
             out.printf("calibration (%s, factor %.3g): NRE spread %.3g, residual spread %.3g, residual floor %.3g%n",
                     prec.id(), factor, cal.nreSpread(), cal.residualSpread(), cal.residualFloor());
             for (RootCalibration.Route rt : cal.routes()) {
-                out.printf("  route %-18s NRE %.3g  residual %.3g%n", routeId(rt.route()), rt.nre(), rt.residual());
+                out.printf("  route %-18s NRE %.3g  residual %.3g%n", rt.route().id(), rt.nre(), rt.residual());
             }
             out.printf("  %-15s %12s %12s %10s%n", "test", "measured", "threshold", "ratio");
             for (CalibratedVerdict.Test t : verdict.tests()) {
@@ -190,26 +189,9 @@ final class CheckRootCommand extends OracleCommand {
         }
         java.util.Set<RootRoute> set = EnumSet.noneOf(RootRoute.class);
         for (String r : routes) {
-            RootRoute found = null;
-            for (RootRoute candidate : RootRoute.values()) {
-                if (routeId(candidate).equals(r)) {
-                    found = candidate;
-                }
-            }
-            if (found == null) {
-                List<String> ids = new ArrayList<>();
-                for (RootRoute candidate : RootRoute.values()) {
-                    ids.add(routeId(candidate));
-                }
-                throw new IllegalArgumentException("--routes names '" + r + "'; expected some of " + String.join(", ", ids));
-            }
-            set.add(found);
+            set.add(RootRoute.fromId(r));
         }
         return set;
-    }
-
-    private static String routeId(RootRoute r) {
-        return r.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private Map<String, Object> report(MatrixFile in, MatrixFile x, boolean isFactor, Precision prec, RootCheck c,
@@ -255,7 +237,7 @@ final class CheckRootCommand extends OracleCommand {
             k.put("tests", verdict.tests());
             List<Map<String, Object>> rs = new ArrayList<>();
             for (RootCalibration.Route rt : cal.routes()) {
-                rs.add(JsonReport.object("route", routeId(rt.route()), "description", rt.route().description(),
+                rs.add(JsonReport.object("route", rt.route().id(), "description", rt.route().description(),
                         "nre", rt.nre(), "residual", rt.residual()));
             }
             k.put("routes", rs);

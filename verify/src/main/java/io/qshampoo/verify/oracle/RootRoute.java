@@ -32,6 +32,26 @@ public enum RootRoute {
         this.description = description;
     }
 
+    /** The name on the command line: "exact-rounded", "eigen-sequential", …. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The route named {@code id}.
+     *
+     * @throws IllegalArgumentException if no route has that name (the message lists them)
+     */
+    public static RootRoute fromId(String id) {
+        for (RootRoute r : values()) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("--routes names '" + id + "'; expected some of "
+                + java.util.Arrays.stream(values()).map(RootRoute::id).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
     /** One line for reports. */
     public String description() {
         return description;
