@@ -196,6 +196,7 @@ class OracleMutationTest {
         List<String> missed = new ArrayList<>();
         TraceMutations t = new TraceMutations(dir, TABLE, missed);
         t.run(TRIALS);
+        t.numpyLongTrace();
         t.rootsCaughtByCodesAlone.forEach(System.out::println);
         // Issue 10: a 4-bit root of a wrong trajectory passes the worst-case NRE tolerance; its codes catch it.
         assertEquals(TRIALS, t.rootsCaughtByCodesAlone.size(), t.rootsCaughtByCodesAlone.toString());

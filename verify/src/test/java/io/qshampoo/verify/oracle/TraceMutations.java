@@ -166,20 +166,19 @@ final class TraceMutations {
 
     private void plant(String check, String fault, String size, String name, Map<String, Object> manifest,
                        List<float[]> g, int n, Map<Integer, Map<String, DMatrixRMaj>> theirs) throws IOException {
-        plant(check, fault, size, name, manifest, g, n, theirs, null, 0, Double.NaN);
+        plant(check, fault, size, name, manifest, g, n, theirs, null, 0, Double.NaN, Double.NaN);
     }
 
     /**
-     * Plants one fault. When {@code key} is given, the fault's size is measured in units of that state's natural
-     * spread at {@code step} (the band's threshold / factor), and only a fault beyond
-     * {@link OracleMutationTest#MULTIPLE} × the factor must be flagged; otherwise every fault must be.
+     * Plants one fault. When {@code key} is given, the fault's size (NRE {@code faultNre} of that state) is measured
+     * in units of the state's natural spread at {@code step} (the band's threshold / factor). The fault must be
+     * flagged when {@code required} is NaN, or when its size exceeds {@code required} (+∞: never required).
      */
     private void plant(String check, String fault, String size, String name, Map<String, Object> manifest,
                        List<float[]> g, int n, Map<Integer, Map<String, DMatrixRMaj>> theirs, String key, int step,
-                       double faultNre) throws IOException {
+                       double faultNre, double required) throws IOException {
         TraceReport r = judge(name, manifest, g, n, theirs);
         double magnitude = Double.NaN;
-        double required = Double.NaN;
         if (key != null) {
             for (StateComparison c : r.comparisons()) {
                 if (c.step() == step && c.key().equals(key)) {
@@ -188,7 +187,6 @@ final class TraceMutations {
                     magnitude = faultNre / (((Number) cal.get("threshold")).doubleValue() / TraceBand.FACTOR);
                 }
             }
-            required = OracleMutationTest.MULTIPLE * TraceBand.FACTOR;
         }
         table.record(check, fault, size, !r.agrees(), magnitude, decidedBy(r), required);
         StateComparison first = r.firstDivergence();
@@ -196,8 +194,55 @@ final class TraceMutations {
             rootsCaughtByCodesAlone.add(String.format("%s: %s step %d NRE %.3g within tolerance %.3g; %s", name,
                     first.key(), first.step(), first.nre(), first.tolerance(), first.note()));
         }
-        if (r.agrees() && (key == null || magnitude > required)) {
+        if (r.agrees() && (Double.isNaN(required) || magnitude > required)) {
             missed.add(check + ": " + fault + " " + size + " (" + name + ")");
+        }
+    }
+
+    /**
+     * The numpy float32 trace {@code oracle/sensitivity/trace_fp32_long} (32 × 24, 30 steps): a legitimate other
+     * side written independently of qshampoo, and the same with its states stored in bf16, or with the root of an
+     * older refresh (step 12 given step 3's roots, step 30 given step 12's).
+     */
+    void numpyLongTrace() throws IOException {
+        Path src = Path.of(io.qshampoo.verify.npy.Fixtures.oracle("sensitivity/trace_fp32_long/manifest.json")
+                .toString()).getParent();
+        String check = "check trace fp32 (numpy, 30 steps)";
+        TraceReport ok = new TraceReplay(TraceManifest.read(src.resolve("manifest.json")), new NpyLoader(src),
+                "trace_fp32_long/manifest.json").run();
+        table.legitimate(check + (ok.agrees() ? "" : ": " + ok.firstDivergence().key() + " "
+                + ok.firstDivergence().note()), ok.agrees());
+        for (String fault : new String[] {"states stored in bf16 (fp32 stated)", "stale root (an older refresh)"}) {
+            Path d = Files.createDirectories(dir.resolve(fault.startsWith("states") ? "long_bf16" : "long_stale"));
+            try (var files = Files.list(src)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, d.resolve(f.getFileName().toString()));
+                }
+            }
+            for (int k : new int[] {3, 12, 30}) {
+                for (String side : SIDES) {
+                    for (String st : new String[] {"L", "root"}) {
+                        String file = "s" + k + "_" + side + "_" + st + ".npy";
+                        NpyArray a = io.qshampoo.verify.npy.NpyReader.read(src.resolve(file));
+                        float[] v = a.float32Data().clone();
+                        if (fault.startsWith("states")) {
+                            for (int i = 0; i < v.length; i++) {
+                                v[i] = (float) Precision.BF16.round(v[i]);
+                            }
+                        } else if (st.equals("root") && k > 3) {
+                            String older = "s" + (k == 12 ? 3 : 12) + "_" + side + "_root.npy";
+                            v = io.qshampoo.verify.npy.NpyReader.read(src.resolve(older)).float32Data().clone();
+                        }
+                        NpyWriter.write(d.resolve(file), NpyArray.ofFloat32(v, a.shape()));
+                    }
+                }
+            }
+            TraceReport r = new TraceReplay(TraceManifest.read(d.resolve("manifest.json")), new NpyLoader(d),
+                    d.getFileName() + "/manifest.json").run();
+            table.record(check, fault, "–", !r.agrees(), Double.NaN, decidedBy(r), Double.NaN);
+            if (r.agrees()) {
+                missed.add(check + ": " + fault);
+            }
         }
     }
 
@@ -260,9 +305,21 @@ final class TraceMutations {
                         l.set(5, 3, l.get(5, 3) * (1 + delta));
                         plant(check, "element pair of L ×(1+δ) at step 4", String.format("%.3g%%", 100 * delta),
                                 tag + "_pair" + delta, manifest, g, n, pair, "w#0.left.L", 4,
-                                io.qshampoo.linalg.MatrixDiscrepancy.between(before, l).nre());
+                                io.qshampoo.linalg.MatrixDiscrepancy.between(before, l).nre(),
+                                OracleMutationTest.MULTIPLE * TraceBand.FACTOR);
                     }
                 } else {
+                    // An element pair of the 4-bit root off by δ of its value: flagged once it passes one code step
+                    // of its block (gaps of linear-2 are 1/15 to 1/7 of the block absmax); not required below that.
+                    for (double delta : new double[] {0.1, 0.5, 2}) {
+                        Map<Integer, Map<String, DMatrixRMaj>> pair = dumped(all);
+                        DMatrixRMaj root = pair.get(4).get("w#0.left.root");
+                        root.set(3, 5, root.get(3, 5) * (1 + delta));
+                        root.set(5, 3, root.get(5, 3) * (1 + delta));
+                        plant(check, "element pair of the root ×(1+δ) at step 4", String.format("%.0f%%", 100 * delta),
+                                tag + "_rootpair" + delta, manifest, g, n, pair, null, 0, Double.NaN,
+                                Double.POSITIVE_INFINITY);
+                    }
                     Map<Integer, Map<String, DMatrixRMaj>> wrong = dumped(run(manifest(variant, bits, n, 0.9), g, n,
                             RoundedKernels.Summation.PAIRWISE));
                     plant(check, "wrong trajectory (β = 0.9), dequantized states only", "–", tag + "_beta09", manifest,
