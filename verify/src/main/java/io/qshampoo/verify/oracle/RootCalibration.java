@@ -134,8 +134,8 @@ public record RootCalibration(DMatrixRMaj shifted, DMatrixRMaj reference, int p,
      * that are not aligned with them, largely average out. No closed form captures that averaging for a given
      * A, so the floor covers the k = 0 term and the residual band of {@link #judge} is
      * max(floor, factor × the routes' largest residual): the routes show what the k ≥ 1 terms do for this A.
-     * (Measured, n = 128, numpy float32 eigh roots: residual 1.3e-5 at κ = 1e3, where the floor is 1.7e-4;
-     * 2.0e-3 at κ = 5e5, where it is 8.1e-4 — there the routes' residuals carry the band.)
+     * (Measured, n = 128, numpy float32 eigh roots: residual 1.3e-5 at κ = 1e3, where the floor (float32 file) is 3.4e-4;
+     * 2.0e-3 at κ = 5e5, where it is 1.6e-3 — there the routes' residuals carry the band.)
      */
     public static double residualFloor(int n, int p, double kappa, double unitRoundoff, double storage) {
         return RESIDUAL_SAFETY * n * Math.pow(kappa, 1.0 / p) * (unitRoundoff + storage);
