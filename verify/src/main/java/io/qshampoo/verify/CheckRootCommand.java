@@ -2,7 +2,10 @@ package io.qshampoo.verify;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.ejml.data.DMatrixRMaj;
@@ -11,10 +14,13 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import io.qshampoo.linalg.Ridge;
 import io.qshampoo.verify.npy.NpyDtype;
 import io.qshampoo.verify.npy.NpyLoader;
+import io.qshampoo.verify.oracle.CalibratedVerdict;
 import io.qshampoo.verify.oracle.JsonReport;
 import io.qshampoo.verify.oracle.MatrixFile;
 import io.qshampoo.verify.oracle.Precision;
+import io.qshampoo.verify.oracle.RootCalibration;
 import io.qshampoo.verify.oracle.RootCheck;
+import io.qshampoo.verify.oracle.RootRoute;
 import io.qshampoo.verify.oracle.RootTolerance;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,13 +28,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code qshampoo check root}: the other side's inverse p-th root against the float64 eigen reference
- * ({@link RootCheck}), with the tolerance of {@link RootTolerance}.
+ * ({@link RootCheck}): the worst-case tolerance of {@link RootTolerance} and the calibrated tests of
+ * {@link RootCalibration} (spread of legitimate roots in the stated precision, and the residual).
  */
 @Command(name = "root", mixinStandardHelpOptions = true,
         description = {"Compare another implementation's inverse p-th root X ≈ (A + r·I)^(-1/p) with the float64 eigen reference.",
-                "Reports NRE, AE, the residual max|X^p·(A + rI) − I| of both roots, the largest deviations, and a verdict",
-                "NRE ≤ c·n·(κ/p + 1)·(u + 2^-53) + u_store, κ the condition number of A + rI, u the stated precision's",
-                "unit roundoff, u_store that of the file X came in (2^-24 for float32)."})
+                "Reports NRE, AE, the residual max|X^p·(A + rI) − I| of both roots and the largest deviations. The root",
+                "agrees when it passes four tests: NRE ≤ the worst-case bound c·n·(κ/p + 1)·(u + 2^-53) + u_store; and,",
+                "calibrated against roots recomputed in the stated precision by several legitimate routes (eigen and",
+                "coupled Newton, several summation orders), NRE, every element's deviation (per element, in units of",
+                "the routes' spread) and the residual within --spread-factor times the spread (the residual at least",
+                "c·n·κ^(1/p)·(u + u_store)). The report names the test that decided."})
 final class CheckRootCommand extends OracleCommand {
 
     static final class Source {
@@ -66,8 +76,22 @@ final class CheckRootCommand extends OracleCommand {
     @Option(names = "--safety", defaultValue = "4", paramLabel = "C", description = "The constant c of the tolerance (default ${DEFAULT-VALUE}).")
     double safety;
 
-    @Option(names = "--tolerance", paramLabel = "NRE", description = "Use this NRE tolerance instead of the derived one.")
+    @Option(names = "--tolerance", paramLabel = "NRE",
+            description = "Judge by NRE ≤ this value alone (no calibration) instead of the four tests.")
     Double tolerance;
+
+    @Option(names = "--spread-factor", defaultValue = "10", paramLabel = "F",
+            description = "How far beyond the legitimate routes' spread a correct root may lie (default ${DEFAULT-VALUE}).")
+    double factor;
+
+    @Option(names = "--routes", split = ",", paramLabel = "ROUTE",
+            description = "Calibration routes: exact-rounded, eigen-sequential, eigen-pairwise, newton-sequential, "
+                    + "newton-blocked (default all; above n = " + NEWTON_DEFAULT_MAX_ORDER + " the Newton routes, "
+                    + "about 4 emulated products per iteration, only when named).")
+    List<String> routes;
+
+    /** Largest order at which the default calibration includes the coupled-Newton routes. */
+    static final int NEWTON_DEFAULT_MAX_ORDER = 512;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the full report as JSON.")
     Path json;
@@ -96,8 +120,19 @@ final class CheckRootCommand extends OracleCommand {
                 : Ridge.relative(ridge != null && ridge.epsilon != null ? ridge.epsilon : 1e-6);
         double storage = x.dtype() == NpyDtype.FLOAT32 ? Precision.FP32.unitRoundoff() : Precision.FP64.unitRoundoff();
         RootCheck check = RootCheck.of(a, DMatrixRMaj.wrap(n, n, x.values()), p, r, prec.unitRoundoff(), storage, safety);
+        if (!(factor >= 1) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("--spread-factor is " + factor + "; expected a finite value >= 1");
+        }
         double tol = tolerance != null ? tolerance : check.tolerance().value();
-        boolean agree = check.discrepancy().nre() <= tol;
+        RootCalibration cal = null;
+        CalibratedVerdict verdict = null;
+        if (tolerance == null) {
+            cal = RootCalibration.of(RootCheck.shifted(a, check.reference().ridge()), check.reference().root(), p,
+                    check.kappa(), prec, storage, routeSet(n));
+            verdict = cal.judge(DMatrixRMaj.wrap(n, n, x.values()), check.discrepancy().nre(), check.residual(), tol,
+                    factor);
+        }
+        boolean agree = verdict != null ? verdict.agrees() : check.discrepancy().nre() <= tol;
 
         out.printf("check root: %s (%s) against the float64 eigen root of %s%s%n", x.source(), x.describe(),
                 isFactor ? "C·Cᵀ, C = " : "", in.source());
@@ -119,16 +154,48 @@ final class CheckRootCommand extends OracleCommand {
             out.printf("  (%d, %d)  theirs %.8g  reference %.8g  relative %.3g%n", d.row(), d.col(), d.theirs(),
                     d.reference(), d.relative());
         }
-        out.println("verdict: " + (agree ? "AGREE" : "DISAGREE"));
+        if (verdict != null) {
+            out.printf("calibration (%s, factor %.3g): NRE spread %.3g, residual spread %.3g, residual floor %.3g%n",
+                    prec.id(), factor, cal.nreSpread(), cal.residualSpread(), cal.residualFloor());
+            for (RootCalibration.Route rt : cal.routes()) {
+                out.printf("  route %-18s NRE %.3g  residual %.3g%n", rt.route().id(), rt.nre(), rt.residual());
+            }
+            out.printf("  %-15s %12s %12s %10s%n", "test", "measured", "threshold", "ratio");
+            for (CalibratedVerdict.Test t : verdict.tests()) {
+                out.printf("  %-15s %12.4g %12.4g %10.3g  %s%n", t.name(), t.measured(), t.threshold(), t.ratio(),
+                        t.passes() ? "ok" : "FAIL");
+            }
+            out.printf("  largest scaled deviation at (%d, %d): theirs %.8g, reference %.8g, spread %.3g%n",
+                    verdict.row(), verdict.col(), verdict.theirs(), verdict.reference(), verdict.scale());
+            out.println("verdict: " + (agree ? "AGREE" : "DISAGREE") + " (decided by " + verdict.decidedBy().name() + ")");
+        } else {
+            out.println("verdict: " + (agree ? "AGREE" : "DISAGREE") + " (NRE against the given tolerance)");
+        }
         if (json != null) {
-            JsonReport.write(json, report(in, x, isFactor, prec, check, tol, agree));
+            JsonReport.write(json, report(in, x, isFactor, prec, check, tol, agree, cal, verdict));
             out.println("report: " + json);
         }
         return agree ? 0 : 1;
     }
 
+    private java.util.Set<RootRoute> routeSet(int n) {
+        if (routes == null || routes.isEmpty()) {
+            java.util.Set<RootRoute> all = RootCalibration.allRoutes();
+            if (n > NEWTON_DEFAULT_MAX_ORDER) {
+                all.remove(RootRoute.NEWTON_SEQUENTIAL);
+                all.remove(RootRoute.NEWTON_BLOCKED);
+            }
+            return all;
+        }
+        java.util.Set<RootRoute> set = EnumSet.noneOf(RootRoute.class);
+        for (String r : routes) {
+            set.add(RootRoute.fromId(r));
+        }
+        return set;
+    }
+
     private Map<String, Object> report(MatrixFile in, MatrixFile x, boolean isFactor, Precision prec, RootCheck c,
-                                       double tol, boolean agree) {
+                                       double tol, boolean agree, RootCalibration cal, CalibratedVerdict verdict) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("check", "root");
         r.put("verdict", agree ? "agree" : "disagree");
@@ -163,6 +230,25 @@ final class CheckRootCommand extends OracleCommand {
                 + " c·n·u; the float64 reference adds the same with u64; storing X rounds each element by u_store");
         r.put("tolerance", t);
         r.put("largestDeviations", c.largest());
+        if (verdict != null) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("factor", factor);
+            k.put("decidedBy", verdict.decidedBy().name());
+            k.put("tests", verdict.tests());
+            List<Map<String, Object>> rs = new ArrayList<>();
+            for (RootCalibration.Route rt : cal.routes()) {
+                rs.add(JsonReport.object("route", rt.route().id(), "description", rt.route().description(),
+                        "nre", rt.nre(), "residual", rt.residual()));
+            }
+            k.put("routes", rs);
+            k.put("nreSpread", cal.nreSpread());
+            k.put("residualSpread", cal.residualSpread());
+            k.put("residualFloor", cal.residualFloor());
+            k.put("residualFloorFormula", "c·n·κ^(1/p)·(u + u_store)");
+            k.put("largestScaledDeviation", JsonReport.object("row", verdict.row(), "col", verdict.col(),
+                    "theirs", verdict.theirs(), "reference", verdict.reference(), "spread", verdict.scale()));
+            r.put("calibration", k);
+        }
         return r;
     }
 }

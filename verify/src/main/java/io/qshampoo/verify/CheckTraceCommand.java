@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = {"Replay a Shampoo-family optimizer over the gradients a JSON manifest lists and compare the other side's",
                 "states (dequantized matrices by NRE/AE, packed codes code by code, other records exactly or by NRE)",
-                "at the steps it names; report the first step where they diverge beyond tolerance. Format: docs/oracle.md."})
+                "at the steps it names; report the first step where they diverge beyond tolerance: the worst-case bound,",
+                "narrowed to 10× the spread of replays in the stated precision (traces without quantized states), and no",
+                "element of a quantized state more than one code step away. Format: docs/oracle.md."})
 final class CheckTraceCommand extends OracleCommand {
 
     @Parameters(index = "0", paramLabel = "MANIFEST.json", description = "The trace manifest; its file references are relative to its directory.")

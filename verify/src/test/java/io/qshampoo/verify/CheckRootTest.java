@@ -62,6 +62,51 @@ class CheckRootTest {
     }
 
     @Test
+    void issue16ExampleIsDecidedByTheCalibratedTests() throws Exception {
+        // 128 × 128, κ = 1e3, p = 4, fp32; X is numpy's float32 eigh root (oracle/sensitivity/make_fixtures.py).
+        String a = Fixtures.oracle("sensitivity/a128.a.npy").toString();
+        Path xFile = Fixtures.oracle("sensitivity/a128.root4.eigh.npy");
+        Path json = dir.resolve("ok.json");
+        Cli.Result ok = Cli.run("check", "root", "--matrix", a, "--root", xFile.toString(), "--json", json.toString());
+        assertEquals(0, ok.exitCode(), ok.toString());
+        JsonNode cal = new ObjectMapper().readTree(json.toFile()).get("calibration");
+        assertEquals(5, cal.get("routes").size());
+        assertEquals(4, cal.get("tests").size());
+
+        // The element pair X[3,5], X[5,3] scaled by 1.01: NRE 1.7e-5 is far inside the worst-case bound 7.65e-3,
+        // but that element lies ~150 spreads from X*, beyond the factor 10.
+        float[] x = NpyReader.read(xFile).float32Data();
+        x[3 * 128 + 5] *= 1.01f;
+        x[5 * 128 + 3] *= 1.01f;
+        Path t = dir.resolve("pair.npy");
+        NpyWriter.write(t, NpyArray.ofFloat32(x, 128, 128));
+        json = dir.resolve("pair.json");
+        Cli.Result pair = Cli.run("check", "root", "--matrix", a, "--root", t.toString(), "--json", json.toString());
+        assertEquals(1, pair.exitCode(), pair.toString());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertTrue(j.get("nre").asDouble() < j.get("tolerance").get("value").asDouble());
+        assertEquals("spread-element", j.get("calibration").get("decidedBy").asText());
+        JsonNode at = j.get("calibration").get("largestScaledDeviation");
+        assertTrue((at.get("row").asInt() == 3 && at.get("col").asInt() == 5)
+                || (at.get("row").asInt() == 5 && at.get("col").asInt() == 3), at.toString());
+        assertTrue(pair.out().contains("decided by spread-element"), pair.out());
+
+        // The square root instead of the 4th: every test fails.
+        Cli.Result sqrt = Cli.run("check", "root", "--matrix", a, "--root", xFile.toString(), "--p", "2");
+        assertEquals(1, sqrt.exitCode(), sqrt.toString());
+    }
+
+    @Test
+    void calibrationOptionsAreValidated() {
+        assertEquals(2, Cli.run("check", "root", "--matrix", A, "--root", X, "--spread-factor", "0.5").exitCode());
+        Cli.Result r = Cli.run("check", "root", "--matrix", A, "--root", X, "--routes", "eigen-sequential,magic");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("magic") && r.err().contains("newton-blocked"), r.err());
+        assertEquals(0, Cli.run("check", "root", "--matrix", A, "--root", X, "--routes", "exact-rounded,newton-blocked")
+                .exitCode());
+    }
+
+    @Test
     void aNonFiniteRootIsADisagreementNotBadInput() throws Exception {
         float[] x = NpyReader.read(Path.of(X)).float32Data();
         x[7] = Float.NaN;

@@ -9,20 +9,46 @@ import java.util.stream.Collectors;
  */
 public enum Precision {
     /** IEEE binary64: u = 2^−53. */
-    FP64("fp64", 0x1p-53),
+    FP64("fp64", 0x1p-53, 53),
     /** IEEE binary32: u = 2^−24. */
-    FP32("fp32", 0x1p-24),
+    FP32("fp32", 0x1p-24, 24),
     /** NVIDIA TensorFloat-32 matrix products (10 explicit significand bits): u = 2^−11. */
-    TF32("tf32", 0x1p-11),
+    TF32("tf32", 0x1p-11, 11),
     /** bfloat16 (7 explicit significand bits): u = 2^−8. */
-    BF16("bf16", 0x1p-8);
+    BF16("bf16", 0x1p-8, 8);
 
     private final String id;
     private final double unitRoundoff;
+    private final int significandBits;
 
-    Precision(String id, double unitRoundoff) {
+    Precision(String id, double unitRoundoff, int significandBits) {
         this.id = id;
         this.unitRoundoff = unitRoundoff;
+        this.significandBits = significandBits;
+    }
+
+    /**
+     * x rounded to nearest (ties to even) in this format: the identity for fp64, {@code (float) x} for fp32, and
+     * for tf32 and bf16 the float32 value with its significand cut to 11 or 8 bits (their exponent range is
+     * float32's). Overflow and NaN follow float32.
+     */
+    public double round(double x) {
+        return significandBits == 53 ? x : roundToBits((float) x, significandBits);
+    }
+
+    /** A float rounded to t significant bits (t ≤ 24), to nearest, ties to even. */
+    static double roundToBits(float f, int t) {
+        if (t >= 24 || !Float.isFinite(f)) {
+            return f;
+        }
+        int drop = 24 - t;
+        int bits = Float.floatToRawIntBits(f);
+        int half = 1 << (drop - 1);
+        int lsb = (bits >>> drop) & 1;
+        // Adding half − 1 + lsb and truncating rounds the magnitude to nearest, ties to even; a carry into the
+        // exponent is the correct result (the next binade, or infinity).
+        bits = (bits + half - 1 + lsb) & ~((1 << drop) - 1);
+        return Float.intBitsToFloat(bits);
     }
 
     /** "fp32", "fp64", "tf32", "bf16". */

@@ -79,22 +79,29 @@ public record RootCheck(RootResult reference, double kappa, double lambdaMax, do
             throw new IllegalArgumentException("--p is " + p + "; expected a root order >= 1");
         }
         double asymmetry = asymmetry(a);
-        DMatrixRMaj sym = new DMatrixRMaj(n, n);
-        CommonOps_DDRM.transpose(a, sym);
-        CommonOps_DDRM.add(0.5, a, 0.5, sym, sym);
+        DMatrixRMaj sym = shifted(a, 0);
         RootResult ref = new EigenInverseRoot(ridge).compute(sym, p);
         SymmetricEigen eig = SymmetricEigen.of(sym);
         double r = ref.ridge();
         double kappa = (eig.max() + r) / (eig.min() + r);
         MatrixDiscrepancy d = discrepancy(ref.root(), theirs);
-        DMatrixRMaj shifted = sym.copy();
-        for (int i = 0; i < n; i++) {
-            shifted.add(i, i, r);
-        }
+        DMatrixRMaj shifted = shifted(a, r);
         double residual = RootResidual.of(theirs, shifted, p);
         RootTolerance tol = RootTolerance.derive(n, p, kappa, unitRoundoff, storageRoundoff, safety);
         return new RootCheck(ref, kappa, eig.max(), eig.min(), asymmetry, d, residual, asymmetry(theirs), tol,
                 largest(ref.root(), theirs));
+    }
+
+    /** Â = (A + Aᵀ)/2 + r·I, the matrix whose root is checked (a new matrix). */
+    public static DMatrixRMaj shifted(DMatrixRMaj a, double r) {
+        int n = a.numRows;
+        DMatrixRMaj sym = new DMatrixRMaj(n, n);
+        CommonOps_DDRM.transpose(a, sym);
+        CommonOps_DDRM.add(0.5, a, 0.5, sym, sym);
+        for (int i = 0; i < n; i++) {
+            sym.add(i, i, r);
+        }
+        return sym;
     }
 
     /** NRE/AE; a zero X has NRE 1 and an undefined angle (NaN); a non-finite X has NRE ∞. */

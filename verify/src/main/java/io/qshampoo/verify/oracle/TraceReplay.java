@@ -46,6 +46,8 @@ public final class TraceReplay {
     private final NpyLoader loader;
     private final String name;
     private final java.util.function.UnaryOperator<ShampooConfig> configure;
+    /** The calibrated float band's replays (null for quantized traces or a fixed NRE tolerance). */
+    private TraceBand band;
 
     /**
      * @param manifest the manifest
@@ -82,6 +84,10 @@ public final class TraceReplay {
         TreeMap<Integer, Map<String, String>> records = manifest.recordSteps();
         checkNames(opt, states, records, param.name());
         TraceTolerance tolerance = new TraceTolerance(cfg, manifest.precisionValue(), manifest.tolerance());
+        boolean quantized = opt.storedRecords().keySet().stream().anyMatch(t -> t.endsWith(".codes"));
+        band = fixedNre() || quantized ? null
+                : TraceBand.start(cfg, manifest::baseOptimizer, manifest.optimizer().lr(), param.name(), w0,
+                        manifest.precisionValue());
 
         List<StateComparison> results = new ArrayList<>();
         StateComparison first = null;
@@ -89,6 +95,7 @@ public final class TraceReplay {
             DenseTensor g = gradient(k, param);
             try {
                 opt.step(Map.of(param.name(), g));
+                band = band == null ? null : band.step(g);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
                         + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
@@ -282,7 +289,10 @@ public final class TraceReplay {
                 note = flipped == 0 ? null : flipped + " column(s) sign-flipped to match (eigenvectors have no sign)";
             }
             TraceTolerance.Value tol = tolerance(f, f.state());
-            return compareMatrices(key, file, "matrix", mine, t, tol, note);
+            QuantizedStateBand codes = fixedNre() ? null
+                    : QuantizedStateBand.of(records, f.sidePrefix(), f.state(), mine, cfg.quantization());
+            return StateBands.apply(compareMatrices(key, file, "matrix", mine, t, tol, note),
+                    band == null ? Double.NaN : band.spread(key, mine), codes, t, tol.base());
         }
 
         StateComparison parameter(String key, String file, DenseTensor w, DenseTensor w0) {
@@ -315,8 +325,10 @@ public final class TraceReplay {
                 d = size;
             }
             TraceTolerance.Value tol = tolerance.parameter(k, d, roots, fraction);
-            return compareMatrices(key, file, "parameter", DMatrixRMaj.wrap(size, 1, mine),
-                    DMatrixRMaj.wrap(size, 1, theirs), tol, null);
+            DMatrixRMaj m = DMatrixRMaj.wrap(size, 1, mine);
+            DMatrixRMaj t = DMatrixRMaj.wrap(size, 1, theirs);
+            return StateBands.apply(compareMatrices(key, file, "parameter", m, t, tol, null),
+                    band == null ? Double.NaN : band.spread(key, m), null, t, tol.base());
         }
 
         private StateComparison compareMatrices(String key, String file, String kind, DMatrixRMaj mine,
@@ -461,8 +473,12 @@ public final class TraceReplay {
         return a.toDoubles();
     }
 
+    private boolean fixedNre() {
+        return manifest.tolerance() != null && manifest.tolerance().nre() != null;
+    }
+
     /** Flips the columns of theirs whose dot product with ours is negative; returns how many. */
-    private static int alignSigns(DMatrixRMaj ours, DMatrixRMaj theirs) {
+    static int alignSigns(DMatrixRMaj ours, DMatrixRMaj theirs) {
         int flipped = 0;
         for (int j = 0; j < ours.numCols; j++) {
             double dot = 0;

@@ -41,7 +41,8 @@ import io.qshampoo.shampoo.Variant;
  *
  * <p>c = {@value RootTolerance#DEFAULT_SAFETY} unless the manifest overrides it; the manifest may also fix one NRE
  * tolerance or a code mismatch fraction for all states. The bound is a worst case: real implementations usually
- * agree far more closely, and the report gives the measured values beside it.
+ * agree far more closely, and the report gives the measured values beside it. {@link TraceBand} (the spread of
+ * replays in the stated precision) and {@link QuantizedStateBand} (one code step per element) narrow it.
  */
 final class TraceTolerance {
 
