@@ -32,6 +32,11 @@ sys.path.insert(0, os.path.dirname(HERE))
 import kernels_port as kp  # noqa: E402
 
 ROWS = COLS = 80
+
+
+def set_shape(text):
+    global ROWS, COLS
+    ROWS, COLS = (int(d) for d in text.lower().split("x"))
 STEPS = 30
 STATE_STEPS = (1, 2, 10, 30)
 
@@ -204,13 +209,18 @@ def main():
     p.add_argument("--bits", type=int, choices=(4, 8, 32))
     p.add_argument("--table", choices=("torch", "scalar"), default="torch")
     p.add_argument("--all", action="store_true", help="every run of the committed fixtures")
+    p.add_argument("--shape", default="80x80", help="parameter shape ROWSxCOLS (default 80x80)")
+    p.add_argument("--gradients", choices=("conditioned", "gaussian"), default="conditioned",
+                   help="singular values within a factor 3.2 (default), or plain Gaussian entries")
     a = p.parse_args()
+    set_shape(a.shape)
     shared = os.path.join(a.out, "shared")
     os.makedirs(shared, exist_ok=True)
     rng = np.random.default_rng(20261204)
     np.save(os.path.join(shared, "w0.npy"), (0.1 * rng.standard_normal((ROWS, COLS))).astype(np.float32))
-    np.savez_compressed(os.path.join(shared, "gradients.npz"),
-                        **{"g%02d" % (k + 1): g for k, g in enumerate(gradients(rng))})
+    gs = gradients(rng) if a.gradients == "conditioned" else [
+        rng.standard_normal((ROWS, COLS)).astype(np.float32) for _ in range(STEPS)]
+    np.savez_compressed(os.path.join(shared, "gradients.npz"), **{"g%02d" % (k + 1): g for k, g in enumerate(gs)})
     runs = RUNS if a.all else [(a.script, a.bits, a.table)]
     for script, bits, table in runs:
         if script is None or bits is None:
@@ -219,7 +229,7 @@ def main():
         # each run in a fresh interpreter: the official modules keep state (the code table) at module level
         import subprocess
         subprocess.run([sys.executable, os.path.abspath(__file__), "--official", a.official, "--out", a.out,
-                        "--script", script, "--bits", str(bits), "--table", table, "--_single",
+                        "--script", script, "--bits", str(bits), "--table", table, "--shape", a.shape, "--_single",
                         os.path.join(a.out, name)], check=True)
 
 
@@ -234,7 +244,9 @@ if __name__ == "__main__":
         p.add_argument("--script")
         p.add_argument("--bits", type=int)
         p.add_argument("--table")
+        p.add_argument("--shape", default="80x80")
         a = p.parse_args()
+        set_shape(a.shape)
         run(a.official, a.script, a.bits, a.table, target, os.path.join(a.out, "shared"))
     else:
         main()

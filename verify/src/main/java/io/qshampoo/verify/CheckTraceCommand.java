@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
                 "states (dequantized matrices by NRE/AE, packed codes code by code, other records exactly or by NRE)",
                 "at the steps it names; report the first step where they diverge beyond tolerance: the worst-case bound,",
                 "narrowed to 10× the spread of replays in the stated precision (traces without quantized states), and no",
-                "element of a quantized state more than one code step away. Format: docs/oracle.md."})
+                "element of a quantized state more than one code step away. Verdict AGREE (exit 0), DIVERGED (exit 1), or",
+                "INDETERMINATE (exit 1) where an eigen4 basis is ill-conditioned beyond the stated precision. Format: docs/oracle.md."})
 final class CheckTraceCommand extends OracleCommand {
 
     @Parameters(index = "0", paramLabel = "MANIFEST.json", description = "The trace manifest; its file references are relative to its directory.")
@@ -51,11 +52,15 @@ final class CheckTraceCommand extends OracleCommand {
         if (report.comparisons().isEmpty()) {
             out.println("note: the manifest names no states or records; only the replay was checked");
         }
+        String where = first == null ? "" : " at step " + first.step() + ", " + first.key() + ": " + first.metricText()
+                + " (tolerance " + first.toleranceText() + ")";
         out.println(first == null ? "verdict: AGREE (every compared state within tolerance)"
-                : "verdict: DIVERGED first at step " + first.step() + ", " + first.key() + ": " + first.metricText()
-                        + " (tolerance " + first.toleranceText() + ")");
+                : report.indeterminate() != null ? "verdict: INDETERMINATE" + where + "\n  " + report.indeterminate()
+                : "verdict: DIVERGED first" + where);
+        String verdict = report.agrees() ? "agree" : report.indeterminate() != null ? "indeterminate" : "diverged";
         if (json != null) {
-            JsonReport.write(json, JsonReport.object("check", "trace", "verdict", report.agrees() ? "agree" : "diverged",
+            JsonReport.write(json, JsonReport.object("check", "trace", "verdict", verdict,
+                    "indeterminate", report.indeterminate(),
                     "manifest", report.manifest(), "variant", report.variant(), "steps", report.steps(),
                     "precision", report.precision(),
                     "firstDivergence", first == null ? null : JsonReport.object("step", first.step(), "key", first.key()),

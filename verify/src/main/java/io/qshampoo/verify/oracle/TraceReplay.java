@@ -91,6 +91,7 @@ public final class TraceReplay {
 
         List<StateComparison> results = new ArrayList<>();
         StateComparison first = null;
+        EigenbasisIndeterminacy basis = new EigenbasisIndeterminacy(cfg, manifest.precisionValue());
         for (int k = 1; k <= manifest.steps(); k++) {
             DenseTensor g = gradient(k, param);
             try {
@@ -100,10 +101,18 @@ public final class TraceReplay {
                 throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
                         + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
             }
-            if (!states.containsKey(k) && !records.containsKey(k)) {
+            boolean compared = states.containsKey(k) || records.containsKey(k);
+            if (!compared && (first != null || !basis.applies())) {
                 continue;
             }
-            Step step = new Step(k, opt.inspect(), opt.storedRecords(), cfg, tolerance);
+            Map<String, DMatrixRMaj> ours = opt.inspect();
+            if (first == null) {
+                basis.observe(k, ours);
+            }
+            if (!compared) {
+                continue;
+            }
+            Step step = new Step(k, ours, opt.storedRecords(), cfg, tolerance);
             for (Map.Entry<String, String> e : states.getOrDefault(k, Map.of()).entrySet()) {
                 StateComparison c = e.getKey().equals(param.name())
                         ? step.parameter(e.getKey(), e.getValue(), w, w0)
@@ -117,7 +126,8 @@ public final class TraceReplay {
                 first = first == null && !c.ok() ? c : first;
             }
         }
-        return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first);
+        return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first,
+                basis.explain(first));
     }
 
     /** The config with the manifest's {@code codeTable} file, if any: float32, 2^bits strictly increasing entries. */

@@ -11,9 +11,11 @@ import java.util.List;
  * @param precision        the other side's stated precision
  * @param comparisons      every comparison, by step, in manifest order within a step
  * @param firstDivergence  the first comparison beyond tolerance, or null
+ * @param indeterminate    why that divergence does not show a fault (an eigenbasis the other side's precision cannot
+ *                         determine, {@link EigenbasisIndeterminacy}), or null
  */
 public record TraceReport(String manifest, String variant, int steps, String precision,
-                          List<StateComparison> comparisons, StateComparison firstDivergence) {
+                          List<StateComparison> comparisons, StateComparison firstDivergence, String indeterminate) {
 
     /** Whether every compared state is within tolerance. */
     public boolean agrees() {
