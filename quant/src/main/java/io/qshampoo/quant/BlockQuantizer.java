@@ -2,7 +2,9 @@ package io.qshampoo.quant;
 
 /**
  * The block quantizer Q and dequantizer D of Li et al. §3.2 (Eqs. 3–4) on plain row-major arrays: the seam
- * where a GPU implementation replaces the CPU reference {@link CpuBlockQuantizer}.
+ * where a GPU implementation replaces the CPU reference {@link CpuBlockQuantizer}. The optimizer takes one through
+ * {@code ShampooOptimizer.Builder.quantizer} and quantizes every stored matrix with it (dequantization of a
+ * {@link QuantizedMatrix} is a table lookup done on the CPU; {@link TriangularPair} uses the quantizer for both).
  *
  * <h2>Contract (bit-identical to the official CUDA kernels of Wang et al.)</h2>
  * For every block of the {@link #layout() layout} (see {@link BlockLayout}) over the elements that

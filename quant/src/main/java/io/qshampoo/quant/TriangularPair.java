@@ -102,9 +102,18 @@ public final class TriangularPair {
      */
     public static TriangularPair fromStorage(int n, QuantizationConfig config, byte[] codes, float[] factorScales,
                                              float[] errorScales, float[] factorDiagonal) {
+        return fromStorage(n, config, null, codes, factorScales, errorScales, factorDiagonal);
+    }
+
+    /**
+     * As {@link #fromStorage(int, QuantizationConfig, byte[], float[], float[], float[])}, later stores quantizing
+     * with {@code quantizer} (null: {@code config.quantizer()}).
+     */
+    public static TriangularPair fromStorage(int n, QuantizationConfig config, BlockQuantizer quantizer, byte[] codes,
+                                             float[] factorScales, float[] errorScales, float[] factorDiagonal) {
         Objects.requireNonNull(config, "config");
         QuantizerChecks.shape(n, n, StorageMode.STRICTLY_LOWER);
-        TriangularPair p = new TriangularPair(n, config, config.quantizer());
+        TriangularPair p = new TriangularPair(n, config, quantizer == null ? config.quantizer() : quantizer);
         if (p.codes == null) {
             throw new IllegalArgumentException("a " + n + " × " + n + " pair is below minElements = " + config.minElements()
                     + " and is stored in fp32, not as codes");

@@ -41,7 +41,8 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
     private final FactorErrorPair pair;
     private final StoredRoot root;
 
-    CholeskyQuantizedFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+    CholeskyQuantizedFactor(String name, int order, Side side, ShampooConfig config, Backend backend) {
+        DenseKernels kernels = backend.kernels();
         this.order = order;
         this.side = side;
         this.config = config;
@@ -50,9 +51,9 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
         boolean errorFeedback = settings.errorFeedback();
         this.rootMethod = settings.rootMethod().create(settings.epsilon(), kernels);
         this.cholesky = new Cholesky(kernels);
-        this.factor = errorFeedback ? null : Storage.lower(name + ".C", order, config);
-        this.pair = errorFeedback ? Storage.factorErrorPair(name + ".CE", order, config) : null;
-        this.root = new StoredRoot(name, order, side, config, kernels);
+        this.factor = errorFeedback ? null : Storage.lower(name + ".C", order, config, backend.quantizer());
+        this.pair = errorFeedback ? Storage.factorErrorPair(name + ".CE", order, config, backend.quantizer()) : null;
+        this.root = new StoredRoot(name, order, side, config, backend);
         DMatrixRMaj c0 = CommonOps_DDRM.identity(order);
         CommonOps_DDRM.scale(Math.sqrt(config.epsilon()), c0);
         if (errorFeedback) {

@@ -40,7 +40,8 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
     private final String valuesTag;
     private final StoredRoot root;
 
-    EigenQuantizedFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+    EigenQuantizedFactor(String name, int order, Side side, ShampooConfig config, Backend backend) {
+        DenseKernels kernels = backend.kernels();
         this.order = order;
         this.side = side;
         this.config = config;
@@ -48,10 +49,10 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         this.kernels = kernels;
         this.bjorck = new Bjorck(kernels);
         this.subspace = new SubspaceIteration(kernels);
-        this.vectors = Storage.full(name + ".Vt", order, config);
+        this.vectors = Storage.full(name + ".Vt", order, config, backend.quantizer());
         this.values = new double[order];
         this.valuesTag = name + ".S";
-        this.root = new StoredRoot(name, order, side, config, kernels);
+        this.root = new StoredRoot(name, order, side, config, backend);
         vectors.store(CommonOps_DDRM.identity(order));
         java.util.Arrays.fill(values, Storage.round(config.epsilon(), config));
     }

@@ -31,14 +31,15 @@ public final class EmaShampooFactor implements KroneckerFactor {
     private final StoredMatrix statistic;
     private final StoredRoot root;
 
-    EmaShampooFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+    EmaShampooFactor(String name, int order, Side side, ShampooConfig config, Backend backend) {
+        DenseKernels kernels = backend.kernels();
         this.order = order;
         this.side = side;
         this.config = config;
         this.kernels = kernels;
         this.rootMethod = ((Preconditioner.Ema) config.preconditioner()).rootMethod().create(config.epsilon(), kernels);
-        this.statistic = Storage.diagReal(name + ".L", order, config);
-        this.root = new StoredRoot(name, order, side, config, kernels);
+        this.statistic = Storage.diagReal(name + ".L", order, config, backend.quantizer());
+        this.root = new StoredRoot(name, order, side, config, backend);
         DMatrixRMaj l0 = CommonOps_DDRM.identity(order);
         CommonOps_DDRM.scale(config.epsilon(), l0);
         statistic.store(l0);

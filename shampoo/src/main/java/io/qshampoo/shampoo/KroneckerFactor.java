@@ -63,6 +63,12 @@ public interface KroneckerFactor extends Stateful {
      * @param config variant, storage (bits 3/4/8 quantized, 32 fp32, 64 exact), hyper-parameters, conventions
      */
     static KroneckerFactor create(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
-        return Preconditioners.factor(name, order, side, config, kernels);
+        return create(name, order, side, config, Backend.of(kernels));
+    }
+
+    /** As {@link #create(String, int, Side, ShampooConfig, DenseKernels)}, quantizing with the backend's quantizer. */
+    static KroneckerFactor create(String name, int order, Side side, ShampooConfig config, Backend backend) {
+        backend.requireCompatible(config);
+        return Preconditioners.factor(name, order, side, config, backend);
     }
 }

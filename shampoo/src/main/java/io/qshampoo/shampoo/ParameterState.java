@@ -28,7 +28,8 @@ final class ParameterState implements Stateful {
     private final double[] direction;
 
     ParameterState(String name, int[] shape, int size, ShampooConfig config, BaseOptimizer baseOptimizer,
-            DenseKernels kernels) {
+            Backend backend) {
+        DenseKernels kernels = backend.kernels();
         this.name = name;
         this.shape = shape.clone();
         this.config = config;
@@ -40,8 +41,8 @@ final class ParameterState implements Stateful {
             for (Blocking.Block b : blocking.blocks()) {
                 String prefix = name + "#" + b.index();
                 blocks.add(new BlockState(b,
-                        Preconditioners.factor(prefix + ".left", b.rows(), Side.LEFT, config, kernels),
-                        Preconditioners.factor(prefix + ".right", b.cols(), Side.RIGHT, config, kernels),
+                        Preconditioners.factor(prefix + ".left", b.rows(), Side.LEFT, config, backend),
+                        Preconditioners.factor(prefix + ".right", b.cols(), Side.RIGHT, config, backend),
                         config.grafting().method().newState(b.rows() * b.cols())));
             }
         } else {

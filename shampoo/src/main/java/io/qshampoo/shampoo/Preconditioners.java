@@ -8,12 +8,12 @@ final class Preconditioners {
     private Preconditioners() {
     }
 
-    static KroneckerFactor factor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+    static KroneckerFactor factor(String name, int order, Side side, ShampooConfig config, Backend backend) {
         return switch (config.variant()) {
-            case FP32, VQ -> new EmaShampooFactor(name, order, side, config, kernels); // storage decides which
-            case CQ, CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, kernels);
-            case EIGEN -> new EigenQuantizedFactor(name, order, side, config, kernels);
-            case SKETCHY -> new SketchyFactor(name, order, side, config, kernels);
+            case FP32, VQ -> new EmaShampooFactor(name, order, side, config, backend); // storage decides which
+            case CQ, CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, backend);
+            case EIGEN -> new EigenQuantizedFactor(name, order, side, config, backend);
+            case SKETCHY -> new SketchyFactor(name, order, side, config, backend);
         };
     }
 

@@ -2,6 +2,7 @@ package io.qshampoo.shampoo;
 
 import org.ejml.data.DMatrixRMaj;
 
+import io.qshampoo.quant.BlockQuantizer;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.TriangularPair;
 
@@ -11,13 +12,16 @@ final class QuantizedFactorErrorPair implements FactorErrorPair {
     private final String tag;
     private final int n;
     private final QuantizationConfig config;
+    /** The quantizer of every store, or null for the config's reference quantizer. */
+    private final BlockQuantizer quantizer;
     private TriangularPair pair;
 
-    QuantizedFactorErrorPair(String tag, int n, QuantizationConfig config) {
+    QuantizedFactorErrorPair(String tag, int n, QuantizationConfig config, BlockQuantizer quantizer) {
         this.tag = tag;
         this.n = n;
         this.config = config;
-        this.pair = TriangularPair.zeros(n, config);
+        this.quantizer = quantizer;
+        this.pair = TriangularPair.zeros(n, config, quantizer);
     }
 
     @Override
@@ -77,7 +81,7 @@ final class QuantizedFactorErrorPair implements FactorErrorPair {
                     }
                 }
             }
-            TriangularPair fresh = TriangularPair.zeros(n, config);
+            TriangularPair fresh = TriangularPair.zeros(n, config, quantizer);
             fresh.writeFactor(c);
             fresh.writeError(e);
             pair = fresh;
@@ -92,7 +96,7 @@ final class QuantizedFactorErrorPair implements FactorErrorPair {
         in.readFloats(tag + ".errorScales", es);
         in.readFloats(tag + ".diagonal", diag);
         try {
-            pair = TriangularPair.fromStorage(n, config, codes, fs, es, diag);
+            pair = TriangularPair.fromStorage(n, config, quantizer, codes, fs, es, diag);
         } catch (IllegalArgumentException ex) {
             throw new CheckpointException(tag + ": stored codes are invalid: " + ex.getMessage(), ex);
         }

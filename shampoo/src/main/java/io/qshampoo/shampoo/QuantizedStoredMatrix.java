@@ -2,6 +2,7 @@ package io.qshampoo.shampoo;
 
 import org.ejml.data.DMatrixRMaj;
 
+import io.qshampoo.quant.BlockQuantizer;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.quant.StorageBytes;
@@ -19,15 +20,19 @@ final class QuantizedStoredMatrix implements StoredMatrix {
     private final int cols;
     private final StorageMode mode;
     private final QuantizationConfig config;
+    /** The quantizer of every store, or null for the config's reference quantizer. */
+    private final BlockQuantizer quantizer;
     private QuantizedMatrix value;
 
-    QuantizedStoredMatrix(String tag, int rows, int cols, StorageMode mode, QuantizationConfig config) {
+    QuantizedStoredMatrix(String tag, int rows, int cols, StorageMode mode, QuantizationConfig config,
+            BlockQuantizer quantizer) {
         this.tag = tag;
         this.rows = rows;
         this.cols = cols;
         this.mode = mode;
         this.config = config;
-        this.value = QuantizedMatrix.quantize(new double[rows * cols], rows, cols, mode, config);
+        this.quantizer = quantizer;
+        this.value = QuantizedMatrix.quantize(new double[rows * cols], rows, cols, mode, config, quantizer);
     }
 
     @Override
@@ -42,7 +47,7 @@ final class QuantizedStoredMatrix implements StoredMatrix {
 
     @Override
     public void store(DMatrixRMaj m) {
-        value = QuantizedMatrix.quantize(m.data, rows, cols, mode, config);
+        value = QuantizedMatrix.quantize(m.data, rows, cols, mode, config, quantizer);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.quant.BlockQuantizer;
 
 /**
  * A Shampoo-family optimizer over a set of named dense parameters: Li et al. 2025 Alg. 1 with the
@@ -28,7 +29,7 @@ public final class ShampooOptimizer {
 
     private final ShampooConfig config;
     private final BaseOptimizer baseOptimizer;
-    private final DenseKernels kernels;
+    private final Backend backend;
     private final Map<String, DenseTensor> parameters;
     private List<ParameterState> states;
     private double learningRate;
@@ -38,7 +39,7 @@ public final class ShampooOptimizer {
     private ShampooOptimizer(Builder b) {
         this.config = b.config;
         this.baseOptimizer = b.base;
-        this.kernels = b.kernels;
+        this.backend = new Backend(b.kernels, b.quantizer);
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
         this.learningRate = b.learningRate;
         this.states = freshStates();
@@ -51,7 +52,7 @@ public final class ShampooOptimizer {
     private List<ParameterState> freshStates() {
         List<ParameterState> list = new ArrayList<>();
         parameters.forEach((name, t) -> list.add(new ParameterState(name, t.shape(), t.size(), config, baseOptimizer,
-                kernels)));
+                backend)));
         return list;
     }
 
@@ -259,6 +260,7 @@ public final class ShampooOptimizer {
         private final double learningRate;
         private final Map<String, DenseTensor> parameters = new LinkedHashMap<>();
         private DenseKernels kernels = DenseKernels.reference();
+        private BlockQuantizer quantizer;
 
         private Builder(ShampooConfig config, BaseOptimizer base, double learningRate) {
             if (config == null || base == null) {
@@ -292,10 +294,24 @@ public final class ShampooOptimizer {
             return this;
         }
 
+        /**
+         * The block quantizer of every stored matrix (default: the configuration's sequential CPU reference), e.g. a
+         * parallel {@code CpuBlockQuantizer} or a GPU one. It must use the configuration's code table and layout.
+         */
+        public Builder quantizer(BlockQuantizer q) {
+            if (q == null) {
+                throw new IllegalArgumentException("quantizer is null; expected a BlockQuantizer");
+            }
+            this.quantizer = q;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException with no parameters, or a quantizer of another table or layout */
         public ShampooOptimizer build() {
             if (parameters.isEmpty()) {
                 throw new IllegalArgumentException("no parameters registered; expected at least one");
             }
+            new Backend(kernels, quantizer).requireCompatible(config);
             return new ShampooOptimizer(this);
         }
     }

@@ -32,7 +32,8 @@ public final class SketchyFactor implements KroneckerFactor {
     private final boolean dropZeroTail;
     private final Fp32Sketch sketch;
 
-    SketchyFactor(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
+    SketchyFactor(String name, int order, Side side, ShampooConfig config, Backend backend) {
+        DenseKernels kernels = backend.kernels();
         this.order = order;
         this.side = side;
         Preconditioner.Sketch settings = (Preconditioner.Sketch) config.preconditioner();

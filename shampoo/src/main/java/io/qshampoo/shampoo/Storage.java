@@ -1,5 +1,7 @@
 package io.qshampoo.shampoo;
 
+import io.qshampoo.quant.BlockQuantizer;
+
 import io.qshampoo.quant.StorageMode;
 
 /**
@@ -12,27 +14,27 @@ final class Storage {
     }
 
     /** A symmetric matrix with its diagonal kept in fp32 (DiagReal): L, R, roots (Li §4.1). */
-    static StoredMatrix diagReal(String tag, int n, ShampooConfig config) {
-        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.DIAG_REAL, config.quantization())
+    static StoredMatrix diagReal(String tag, int n, ShampooConfig config, BlockQuantizer quantizer) {
+        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.DIAG_REAL, config.quantization(), quantizer)
                 : unquantized(tag, n, config, false);
     }
 
     /** A whole matrix (eigenvectors, Wang et al.). */
-    static StoredMatrix full(String tag, int n, ShampooConfig config) {
-        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.FULL, config.quantization())
+    static StoredMatrix full(String tag, int n, ShampooConfig config, BlockQuantizer quantizer) {
+        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.FULL, config.quantization(), quantizer)
                 : unquantized(tag, n, config, false);
     }
 
     /** A lower-triangular Cholesky factor, diagonal in fp32 (Li §4.2). */
-    static StoredMatrix lower(String tag, int n, ShampooConfig config) {
-        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.STRICTLY_LOWER, config.quantization())
+    static StoredMatrix lower(String tag, int n, ShampooConfig config, BlockQuantizer quantizer) {
+        return config.quantized() ? new QuantizedStoredMatrix(tag, n, n, StorageMode.STRICTLY_LOWER, config.quantization(), quantizer)
                 : unquantized(tag, n, config, true);
     }
 
     /** The Cholesky factor and error state of CQ+EF in one n×n storage (Li Fig. 2). */
-    static FactorErrorPair factorErrorPair(String tag, int n, ShampooConfig config) {
+    static FactorErrorPair factorErrorPair(String tag, int n, ShampooConfig config, BlockQuantizer quantizer) {
         if (config.quantized()) {
-            return new QuantizedFactorErrorPair(tag, n, config.quantization());
+            return new QuantizedFactorErrorPair(tag, n, config.quantization(), quantizer);
         }
         return config.bits() == 64 ? new Float64FactorErrorPair(tag, n) : new Fp32FactorErrorPair(tag, n);
     }

@@ -18,8 +18,9 @@ final class StoredRoot implements Stateful {
     private final Side side;
     private final DenseKernels kernels;
 
-    StoredRoot(String name, int order, Side side, ShampooConfig config, DenseKernels kernels) {
-        this.root = Storage.diagReal(name + ".root", order, config);
+    StoredRoot(String name, int order, Side side, ShampooConfig config, Backend backend) {
+        DenseKernels kernels = backend.kernels();
+        this.root = Storage.diagReal(name + ".root", order, config, backend.quantizer());
         this.guard = new RootGuard(name, config);
         this.side = side;
         this.kernels = kernels;

@@ -33,7 +33,7 @@ class CholeskyQuantizedFactorTest {
     void errorFeedbackFollowsItsRecurrenceOnAHandCheckedCase() {
         ShampooConfig config = ShampooConfig.builder().variant(Variant.CQ_EF).bits(4).mapping(Mapping.LINEAR_2)
                 .layout(BlockLayout.rowSegments(32)).minQuantizedElements(0).betaE(0.5).build();
-        CholeskyQuantizedFactor t = new CholeskyQuantizedFactor("f", 3, Side.LEFT, config, DenseKernels.reference());
+        CholeskyQuantizedFactor t = new CholeskyQuantizedFactor("f", 3, Side.LEFT, config, Backend.reference());
         java.util.Map<String, DMatrixRMaj> state = new java.util.HashMap<>();
         double[][] factors = {{121, -49, 225}, {121, -49, 225}, {121, -49, 225}, {81, -81, 225}};
         double[][] errors = {{-0.018889, -0.014188}, {-0.037778, -0.028375}, {-0.056667, -0.042563}, {0.013333, 0.013333}};

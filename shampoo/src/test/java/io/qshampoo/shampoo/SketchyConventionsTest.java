@@ -32,7 +32,7 @@ class SketchyConventionsTest {
     }
 
     private static SketchyFactor left(Conventions c, int n, int rank) {
-        return new SketchyFactor("w#0.left", n, Side.LEFT, config(c, rank), DenseKernels.reference());
+        return new SketchyFactor("w#0.left", n, Side.LEFT, config(c, rank), Backend.reference());
     }
 
     private static DMatrixRMaj gaussian(Random r, int rows, int cols) {
