@@ -68,6 +68,29 @@ class OfficialConformanceTest {
         assertEquals(signs.equals("householder") ? 0 : 1, r.exitCode(), r::toString);
     }
 
+    /**
+     * The official traces as legitimate implementations of the mutation suite (issue 16): the same trace with one
+     * fault a kernel writer makes is flagged at the step where it was planted. T2 = 2, so at step 10 the previous
+     * refresh was step 8 (a stale root), and the right factor's root stands for a left/right swap.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"stale", "swapped"})
+    void aFaultPlantedInTheOfficialTraceIsFlaggedWhereItWasPlanted(String fault) throws Exception {
+        Path copy = copyFixture();
+        Path manifest = copy.resolve("shampoo2-4bit-torch-table").resolve("manifest.json");
+        ObjectNode m = (ObjectNode) JSON.readTree(manifest.toFile());
+        ObjectNode step10 = (ObjectNode) m.get("records").get("10");
+        for (String part : new String[] {"codes", "scales", "diagonal"}) {
+            String source = fault.equals("stale") ? "r08.npz:w#0.left.root." + part : "r10.npz:w#0.right.root." + part;
+            step10.put("w#0.left.root." + part, source);
+        }
+        Path changed = manifest.resolveSibling(fault + ".json");
+        JSON.writeValue(changed.toFile(), m);
+        Cli.Result r = Cli.run("check", "trace", changed.toString());
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("DIVERGED first at step 10, w#0.left.root"), r::toString);
+    }
+
     private Path copyFixture() throws IOException, URISyntaxException {
         Path src = fixture();
         try (Stream<Path> files = Files.walk(src)) {
