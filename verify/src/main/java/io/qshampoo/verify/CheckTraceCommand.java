@@ -3,12 +3,12 @@ package io.qshampoo.verify;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
-import io.qshampoo.verify.npy.NpyLoader;
-import io.qshampoo.verify.oracle.JsonReport;
-import io.qshampoo.verify.oracle.StateComparison;
-import io.qshampoo.verify.oracle.TraceManifest;
-import io.qshampoo.verify.oracle.TraceReplay;
-import io.qshampoo.verify.oracle.TraceReport;
+import io.qshampoo.oracle.npy.NpyLoader;
+import io.qshampoo.oracle.JsonReport;
+import io.qshampoo.oracle.StateComparison;
+import io.qshampoo.oracle.TraceManifest;
+import io.qshampoo.oracle.TraceReplay;
+import io.qshampoo.oracle.TraceReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

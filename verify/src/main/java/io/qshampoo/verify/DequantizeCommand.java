@@ -6,11 +6,11 @@ import java.util.Map;
 
 import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.quant.StorageMode;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyLoader;
-import io.qshampoo.verify.npy.NpyWriter;
-import io.qshampoo.verify.npy.SafetensorsFile;
-import io.qshampoo.verify.oracle.QuantizedFiles;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyLoader;
+import io.qshampoo.oracle.npy.NpyWriter;
+import io.qshampoo.oracle.npy.SafetensorsFile;
+import io.qshampoo.oracle.QuantizedFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 import io.qshampoo.quant.QuantizedMatrix;
-import io.qshampoo.verify.npy.NpyLoader;
-import io.qshampoo.verify.oracle.MatrixFile;
-import io.qshampoo.verify.oracle.QuantizedFiles;
+import io.qshampoo.oracle.npy.NpyLoader;
+import io.qshampoo.oracle.MatrixFile;
+import io.qshampoo.oracle.QuantizedFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -41,7 +41,7 @@ final class QuantizeCommand extends OracleCommand {
         QuantizedMatrix q = QuantizedMatrix.quantize(m.fp32(), m.rows(), m.cols(), quant.mode(), quant.config());
         QuantizedFiles.write(prefix, q);
         out.printf("quantized %s (%s) with %s%n", m.source(), m.describe(), quant.describe());
-        if (m.dtype() != io.qshampoo.verify.npy.NpyDtype.FLOAT32) {
+        if (m.dtype() != io.qshampoo.oracle.npy.NpyDtype.FLOAT32) {
             out.println("note: the float64 input was rounded to float32 first, as a GPU storing fp32 sees it");
         }
         out.printf("wrote %s (%d bytes), %s (%d scales)%s%n", QuantizedFiles.codes(prefix), q.codes().byteLength(),

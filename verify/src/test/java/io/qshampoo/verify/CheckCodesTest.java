@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.qshampoo.quant.CodeTable;
 import io.qshampoo.quant.Mapping;
-import io.qshampoo.verify.npy.Fixtures;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyReader;
-import io.qshampoo.verify.npy.NpyWriter;
+import io.qshampoo.oracle.npy.Fixtures;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyReader;
+import io.qshampoo.oracle.npy.NpyWriter;
 
 /**
  * check codes against the numpy re-implementation of the official quantizer (make_fixtures.py): it agrees, and

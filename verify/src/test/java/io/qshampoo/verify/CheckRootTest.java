@@ -11,10 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.qshampoo.verify.npy.Fixtures;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyReader;
-import io.qshampoo.verify.npy.NpyWriter;
+import io.qshampoo.oracle.npy.Fixtures;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyReader;
+import io.qshampoo.oracle.npy.NpyWriter;
 
 /**
  * check root against fp32 roots that numpy computed (float32 eigh; make_fixtures.py), for A (κ = 1e3, n = 24)

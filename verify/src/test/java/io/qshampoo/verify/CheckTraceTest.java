@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyReader;
-import io.qshampoo.verify.npy.NpyWriter;
-import io.qshampoo.verify.oracle.JsonReport;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyReader;
+import io.qshampoo.oracle.npy.NpyWriter;
+import io.qshampoo.oracle.JsonReport;
 
 /**
  * check trace on an 8 × 6 parameter over 5 steps, states dumped by qshampoo itself (TraceFixture) at steps 2, 3
@@ -59,7 +59,7 @@ class CheckTraceTest {
 
     /** A copy of a committed trace fixture directory, so a test may edit its manifest. */
     private Path copyOf(String fixture) throws Exception {
-        Path from = io.qshampoo.verify.npy.Fixtures.oracle(fixture + "/manifest.json").getParent();
+        Path from = io.qshampoo.oracle.npy.Fixtures.oracle(fixture + "/manifest.json").getParent();
         Path to = dir.resolve(fixture);
         try (java.util.stream.Stream<Path> files = Files.walk(from)) {
             for (Path p : (Iterable<Path>) files::iterator) {
@@ -79,7 +79,7 @@ class CheckTraceTest {
         // make_fixtures.py runs 32-bit Shampoo and 4-bit VQ Shampoo entirely in float32 (numpy, LAPACK ssyevd):
         // every state within the derived fp32 tolerance, and every code identical.
         for (String f : new String[] {"trace_fp32", "trace_vq"}) {
-            Path m = io.qshampoo.verify.npy.Fixtures.oracle(f + "/manifest.json");
+            Path m = io.qshampoo.oracle.npy.Fixtures.oracle(f + "/manifest.json");
             Cli.Result r = Cli.run("check", "trace", m.toString());
             assertEquals(0, r.exitCode(), r.toString());
         }

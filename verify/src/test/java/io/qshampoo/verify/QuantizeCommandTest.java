@@ -16,10 +16,10 @@ import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.quant.StorageMode;
-import io.qshampoo.verify.npy.Fixtures;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyReader;
-import io.qshampoo.verify.npy.NpyWriter;
+import io.qshampoo.oracle.npy.Fixtures;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyReader;
+import io.qshampoo.oracle.npy.NpyWriter;
 
 /** quantize → files → dequantize round trips, and quantize reproduces the independent numpy quantizer. */
 class QuantizeCommandTest {

@@ -14,10 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.qshampoo.verify.npy.Fixtures;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyReader;
-import io.qshampoo.verify.npy.SafetensorsFile;
+import io.qshampoo.oracle.npy.Fixtures;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyReader;
+import io.qshampoo.oracle.npy.SafetensorsFile;
 
 /**
  * The oracle commands read {@code file.safetensors:name} wherever they read a file, write safetensors where asked,

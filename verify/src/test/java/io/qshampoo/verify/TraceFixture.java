@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.qshampoo.shampoo.DenseTensor;
 import io.qshampoo.shampoo.ShampooOptimizer;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyWriter;
-import io.qshampoo.verify.oracle.TraceManifest;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyWriter;
+import io.qshampoo.oracle.TraceManifest;
 
 /**
  * Writes a trace as the other side would: seeded gradients, the states qshampoo itself computes at chosen steps

@@ -6,9 +6,9 @@ import org.ejml.data.DMatrixRMaj;
 
 import io.qshampoo.linalg.MatrixChecks;
 import io.qshampoo.linalg.SyntheticMatrices;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyDtype;
-import io.qshampoo.verify.npy.NpyLoader;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyDtype;
+import io.qshampoo.oracle.npy.NpyLoader;
 
 /**
  * A matrix for {@code qshampoo tables --matrix FILE.npy}: a square, finite, symmetric float32 or float64

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.qshampoo.linalg.SyntheticMatrices;
 import io.qshampoo.verify.Qshampoo;
-import io.qshampoo.verify.npy.NpyArray;
-import io.qshampoo.verify.npy.NpyWriter;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyWriter;
 
 class NpyMatrixSourceTest {
 

@@ -1,0 +1,553 @@
+package io.qshampoo.oracle;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.NormOps_DDRM;
+
+import io.qshampoo.linalg.MatrixDiscrepancy;
+import io.qshampoo.quant.PackedCodes;
+import io.qshampoo.quant.CodeTable;
+import io.qshampoo.shampoo.DenseTensor;
+import io.qshampoo.shampoo.ShampooConfig;
+import io.qshampoo.shampoo.ShampooOptimizer;
+import io.qshampoo.oracle.npy.NpyArray;
+import io.qshampoo.oracle.npy.NpyDtype;
+import io.qshampoo.oracle.npy.NpyLoader;
+
+/**
+ * Replays a {@link TraceManifest} with {@link ShampooOptimizer} and compares the other side's states at the
+ * steps it names: dequantized matrices by NRE/AE (Li et al. Eq. 9), packed codes code by code, float records by
+ * NRE, integer records exactly, each against the tolerance of {@link TraceTolerance}. The replay is free-running:
+ * the reference evolves from the gradients alone, never from the other side's states, so a divergence shows at
+ * the first step whose states were dumped after it happened.
+ *
+ * <p>Eigenvector matrices (V, and the sketch basis U) are determined only up to the sign of each column; the
+ * other side's columns are flipped to match before the comparison (the report says how many). Codes of V are
+ * compared as stored.
+ *
+ * <p>Everything the manifest names — state keys, record tags, files — is checked before the first step, so a
+ * typo fails at once with exit code 2 rather than after a long replay.
+ */
+public final class TraceReplay {
+
+    /** Differing codes or values listed per comparison. */
+    static final int LISTED = 20;
+
+    private final TraceManifest manifest;
+    private final NpyLoader loader;
+    private final String name;
+    private final java.util.function.UnaryOperator<ShampooConfig> configure;
+    /** The calibrated float band's replays (null for quantized traces or a fixed NRE tolerance). */
+    private TraceBand band;
+
+    /**
+     * @param manifest the manifest
+     * @param loader   resolves its file references (relative to the manifest's directory)
+     * @param name     the manifest's file name, for messages
+     */
+    public TraceReplay(TraceManifest manifest, NpyLoader loader, String name) {
+        this(manifest, loader, name, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Test hook: the replay runs with {@code configure} applied to the manifest's config (e.g. its conventions). */
+    TraceReplay(TraceManifest manifest, NpyLoader loader, String name,
+                java.util.function.UnaryOperator<ShampooConfig> configure) {
+        this.manifest = manifest;
+        this.loader = loader;
+        this.name = name;
+        this.configure = configure;
+    }
+
+    /**
+     * Runs the replay and all comparisons.
+     *
+     * @throws IllegalArgumentException for a missing or malformed file, a key the optimizer does not have, or a
+     *                                  replay the reference itself cannot carry out
+     */
+    public TraceReport run() {
+        ShampooConfig cfg = configure.apply(withCodeTable(manifest.shampooConfig()));
+        TraceManifest.Parameter param = manifest.parameter();
+        DenseTensor w = initial(param);
+        DenseTensor w0 = w.copy();
+        ShampooOptimizer opt = ShampooOptimizer.builder(cfg, manifest.baseOptimizer(), manifest.optimizer().lr())
+                .parameter(param.name(), w).build();
+        TreeMap<Integer, Map<String, String>> states = manifest.stateSteps();
+        TreeMap<Integer, Map<String, String>> records = manifest.recordSteps();
+        checkNames(opt, states, records, param.name());
+        TraceTolerance tolerance = new TraceTolerance(cfg, manifest.precisionValue(), manifest.tolerance());
+        boolean quantized = opt.storedRecords().keySet().stream().anyMatch(t -> t.endsWith(".codes"));
+        band = fixedNre() || quantized ? null
+                : TraceBand.start(cfg, manifest::baseOptimizer, manifest.optimizer().lr(), param.name(), w0,
+                        manifest.precisionValue());
+
+        List<StateComparison> results = new ArrayList<>();
+        StateComparison first = null;
+        EigenbasisIndeterminacy basis = new EigenbasisIndeterminacy(cfg, manifest.precisionValue());
+        for (int k = 1; k <= manifest.steps(); k++) {
+            DenseTensor g = gradient(k, param);
+            try {
+                opt.step(Map.of(param.name(), g));
+                band = band == null ? null : band.step(g);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
+                        + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
+            }
+            boolean compared = states.containsKey(k) || records.containsKey(k);
+            if (!compared && (first != null || !basis.applies())) {
+                continue;
+            }
+            Map<String, DMatrixRMaj> ours = opt.inspect();
+            if (first == null) {
+                basis.observe(k, ours);
+            }
+            if (!compared) {
+                continue;
+            }
+            Step step = new Step(k, ours, opt.storedRecords(), cfg, tolerance);
+            for (Map.Entry<String, String> e : states.getOrDefault(k, Map.of()).entrySet()) {
+                StateComparison c = e.getKey().equals(param.name())
+                        ? step.parameter(e.getKey(), e.getValue(), w, w0)
+                        : step.matrix(e.getKey(), e.getValue());
+                results.add(c);
+                first = first == null && !c.ok() ? c : first;
+            }
+            for (Map.Entry<String, String> e : records.getOrDefault(k, Map.of()).entrySet()) {
+                StateComparison c = step.record(e.getKey(), e.getValue());
+                results.add(c);
+                first = first == null && !c.ok() ? c : first;
+            }
+        }
+        return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first,
+                basis.explain(first));
+    }
+
+    /** The config with the manifest's {@code codeTable} file, if any: float32, 2^bits strictly increasing entries. */
+    private ShampooConfig withCodeTable(ShampooConfig cfg) {
+        if (manifest.codeTable() == null) {
+            return cfg;
+        }
+        NpyArray a = loader.read(manifest.codeTable());
+        int entries = 1 << cfg.bits();
+        if (a.dtype() != NpyDtype.FLOAT32 || a.size() != entries) {
+            throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; the code table must be float32 with "
+                    + entries + " entries (2^bits, bits = " + cfg.bits() + ")");
+        }
+        try {
+            return cfg.toBuilder().codeTable(CodeTable.custom(cfg.storage().mapping(), a.float32Data())).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(a.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DenseTensor initial(TraceManifest.Parameter p) {
+        if (p.initial() == null) {
+            return DenseTensor.float32(p.shape());
+        }
+        return tensor(loader.read(p.initial()), p.shape(), "initial value of '" + p.name() + "'");
+    }
+
+    private DenseTensor gradient(int k, TraceManifest.Parameter p) {
+        return tensor(loader.read(manifest.gradients().get(k - 1)), p.shape(), "gradient of step " + k);
+    }
+
+    /** A float32 or float64 file of the parameter's shape as a tensor of the same precision. */
+    private static DenseTensor tensor(NpyArray a, int[] shape, String what) {
+        if (!java.util.Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; the " + what + " must have shape "
+                    + java.util.Arrays.toString(shape));
+        }
+        if (a.dtype() == NpyDtype.FLOAT32) {
+            return DenseTensor.wrap(a.float32Data(), shape);
+        }
+        if (a.dtype() == NpyDtype.FLOAT64) {
+            return DenseTensor.wrap(a.toDoubles(), shape);
+        }
+        throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; the " + what
+                + " must be float32 or float64");
+    }
+
+    /** Every named state and record exists in the optimizer, every file exists. */
+    private void checkNames(ShampooOptimizer opt, TreeMap<Integer, Map<String, String>> states,
+                            TreeMap<Integer, Map<String, String>> records, String parameter) {
+        TreeSet<String> keys = new TreeSet<>(opt.inspect().keySet());
+        TreeSet<String> tags = new TreeSet<>(opt.storedRecords().keySet());
+        states.forEach((k, m) -> m.keySet().forEach(key -> {
+            if (!key.equals(parameter) && !keys.contains(key)) {
+                throw new IllegalArgumentException(name + ": step " + k + " names state '" + key + "'; the "
+                        + manifest.variant() + " optimizer has " + keys + " and the parameter '" + parameter + "'");
+            }
+        }));
+        records.forEach((k, m) -> m.keySet().forEach(tag -> {
+            if (!tags.contains(tag)) {
+                throw new IllegalArgumentException(name + ": step " + k + " names record '" + tag + "'; the "
+                        + manifest.variant() + " optimizer stores " + tags);
+            }
+        }));
+        List<String> refs = new ArrayList<>(manifest.gradients());
+        if (manifest.parameter().initial() != null) {
+            refs.add(manifest.parameter().initial());
+        }
+        if (manifest.codeTable() != null) {
+            refs.add(manifest.codeTable());
+        }
+        states.values().forEach(m -> refs.addAll(m.values()));
+        records.values().forEach(m -> refs.addAll(m.values()));
+        for (String r : refs) {
+            Path f = loader.resolve(r);
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException(f + ": no such file (named in " + name + ")");
+            }
+        }
+    }
+
+    /** The comparisons of one step, with the per-factor quantities (κ, orders, flip terms) computed once. */
+    private final class Step {
+        private final int k;
+        private final Map<String, DMatrixRMaj> ours;
+        private final Map<String, Object> records;
+        private final ShampooConfig cfg;
+        private final TraceTolerance tolerance;
+        private final Map<String, Double> kappas = new HashMap<>();
+
+        Step(int k, Map<String, DMatrixRMaj> ours, Map<String, Object> records, ShampooConfig cfg,
+             TraceTolerance tolerance) {
+            this.k = k;
+            this.ours = ours;
+            this.records = records;
+            this.cfg = cfg;
+            this.tolerance = tolerance;
+        }
+
+        double kappa(String sidePrefix) {
+            return kappas.computeIfAbsent(sidePrefix, p -> Conditioning.of(ours, p, cfg));
+        }
+
+        int order(String sidePrefix) {
+            for (String s : new String[] {"root", "L", "C", "V", "U"}) {
+                DMatrixRMaj m = ours.get(sidePrefix + "." + s);
+                if (m != null) {
+                    return m.numRows;
+                }
+            }
+            throw new IllegalStateException("no states under " + sidePrefix);
+        }
+
+        int blockSize(FactorKey f) {
+            return Math.max(order(f.sidePrefix()), order(f.otherSidePrefix()));
+        }
+
+        boolean quantized(String sidePrefix, String state) {
+            String stored = switch (state) {
+                case "E" -> "CE";
+                case "C" -> records.containsKey(sidePrefix + ".CE.codes") ? "CE" : "C";
+                default -> state;
+            };
+            return records.containsKey(sidePrefix + "." + stored + ".codes");
+        }
+
+        /** The statistic feeding a factor's root: L, C or V, or null (sketchy). */
+        String statistic() {
+            return switch (cfg.variant()) {
+                case FP32, VQ -> "L";
+                case CQ, CQ_EF -> "C";
+                case EIGEN -> "V";
+                case SKETCHY -> null;
+            };
+        }
+
+        /** The tolerance of a state of a factor, its flip term included. */
+        TraceTolerance.Value tolerance(FactorKey f, String state) {
+            String side = f.sidePrefix();
+            int n = order(side);
+            int d = blockSize(f);
+            double kappa = kappa(side);
+            long codes = "C".equals(state) || "E".equals(state) ? (long) n * (n - 1) / 2 : (long) n * n;
+            DMatrixRMaj x = ours.get(side + "." + state);
+            double spread = spread(x);
+            double ratio = 1;
+            double upstream = 0;
+            if ("E".equals(state)) {
+                TraceTolerance.Value c = tolerance(f, "C");
+                double e = x == null ? 0 : NormOps_DDRM.normF(x);
+                double cn = NormOps_DDRM.normF(ours.get(side + ".C"));
+                ratio = e > 0 ? Math.max(1, cn / e) : 1;
+                upstream = ((Number) c.ingredients().get("flipTerm")).doubleValue();
+            } else if ("root".equals(state) && statistic() != null) {
+                upstream = ((Number) tolerance(f, statistic()).ingredients().get("flipTerm")).doubleValue();
+            }
+            return tolerance.state(state, k, d, kappa, quantized(side, state), codes, spread, ratio, upstream);
+        }
+
+        StateComparison matrix(String key, String file) {
+            FactorKey f = FactorKey.parse(key);
+            DMatrixRMaj mine = ours.get(key);
+            NpyArray a = loader.read(file);
+            double[] theirs = values(a, mine.getNumElements(), mine.numRows, mine.numCols, "state " + key);
+            DMatrixRMaj t = DMatrixRMaj.wrap(mine.numRows, mine.numCols, theirs);
+            String note = null;
+            if ("V".equals(f.state()) || "U".equals(f.state())) {
+                int flipped = alignSigns(mine, t);
+                note = flipped == 0 ? null : flipped + " column(s) sign-flipped to match (eigenvectors have no sign)";
+            }
+            TraceTolerance.Value tol = tolerance(f, f.state());
+            QuantizedStateBand codes = fixedNre() ? null
+                    : QuantizedStateBand.of(records, f.sidePrefix(), f.state(), mine, cfg.quantization());
+            return StateBands.apply(compareMatrices(key, file, "matrix", mine, t, tol, note),
+                    band == null ? Double.NaN : band.spread(key, mine), codes, t, tol.base());
+        }
+
+        StateComparison parameter(String key, String file, DenseTensor w, DenseTensor w0) {
+            int size = w.size();
+            double[] mine = new double[size];
+            double moved = 0;
+            for (int i = 0; i < size; i++) {
+                mine[i] = w.get(i);
+                double dlt = w.get(i) - w0.get(i);
+                moved += dlt * dlt;
+            }
+            NpyArray a = loader.read(file);
+            double[] theirs = values(a, size, size, 1, "parameter " + key);
+            double norm = Math.sqrt(dot(mine, mine));
+            double fraction = norm == 0 ? 1 : Math.sqrt(moved) / norm;
+            double roots = 0;
+            int d = 1;
+            java.util.Set<Integer> blocks = new java.util.TreeSet<>();
+            for (String s : ours.keySet()) {
+                FactorKey f = FactorKey.parse(s);
+                if (f != null && f.parameter().equals(key) && blocks.add(f.block())) {
+                    // Every variant's direction goes through both sides' (explicit or factored) inverse roots.
+                    FactorKey left = new FactorKey(f.parameter(), f.block(), "left", "root", "");
+                    FactorKey right = new FactorKey(f.parameter(), f.block(), "right", "root", "");
+                    roots = Math.max(roots, tolerance(left, "root").nre() + tolerance(right, "root").nre());
+                    d = Math.max(d, blockSize(f));
+                }
+            }
+            if (d == 1) {
+                d = size;
+            }
+            TraceTolerance.Value tol = tolerance.parameter(k, d, roots, fraction);
+            DMatrixRMaj m = DMatrixRMaj.wrap(size, 1, mine);
+            DMatrixRMaj t = DMatrixRMaj.wrap(size, 1, theirs);
+            return StateBands.apply(compareMatrices(key, file, "parameter", m, t, tol, null),
+                    band == null ? Double.NaN : band.spread(key, m), null, t, tol.base());
+        }
+
+        private StateComparison compareMatrices(String key, String file, String kind, DMatrixRMaj mine,
+                                                DMatrixRMaj theirs, TraceTolerance.Value tol, String note) {
+            for (double v : theirs.data) {
+                if (!Double.isFinite(v)) {
+                    return new StateComparison(k, key, kind, file, Double.POSITIVE_INFINITY, null, null, null, null,
+                            null, tol.nre(), false, join(note, "their values are not all finite"), null,
+                            tol.ingredients());
+                }
+            }
+            boolean mineZero = CommonOps_DDRM.elementMaxAbs(mine) == 0;
+            boolean theirsZero = CommonOps_DDRM.elementMaxAbs(theirs) == 0;
+            double nre;
+            Double ae;
+            if (mineZero || theirsZero) {
+                nre = mineZero && theirsZero ? 0 : mineZero ? Double.POSITIVE_INFINITY : 1;
+                ae = null;
+                note = join(note, mineZero && theirsZero ? "both are zero" : (mineZero ? "the reference" : "theirs")
+                        + " is zero");
+            } else {
+                MatrixDiscrepancy d = MatrixDiscrepancy.between(mine, theirs);
+                nre = d.nre();
+                ae = d.aeDegrees();
+            }
+            return new StateComparison(k, key, kind, file, nre, ae, null, null, null, null, tol.nre(),
+                    nre <= tol.nre(), note, null, tol.ingredients());
+        }
+
+        StateComparison record(String tag, String file) {
+            FactorKey f = FactorKey.parse(tag);
+            Object mine = records.get(tag);
+            NpyArray a = loader.read(file);
+            if (mine instanceof byte[] codes) {
+                return codes(tag, file, f, codes, a);
+            }
+            if (mine instanceof float[] || mine instanceof double[]) {
+                double[] m = mine instanceof float[] fl ? widen(fl) : (double[]) mine;
+                double[] t = values(a, m.length, m.length, 1, "record " + tag);
+                int differ = 0;
+                List<Map<String, Object>> listed = new ArrayList<>();
+                for (int i = 0; i < m.length; i++) {
+                    boolean same = mine instanceof float[] fl
+                            ? Float.floatToRawIntBits(fl[i]) == Float.floatToRawIntBits((float) t[i])
+                                    && (float) t[i] == t[i]
+                            : Double.doubleToRawLongBits(m[i]) == Double.doubleToRawLongBits(t[i]);
+                    if (!same) {
+                        differ++;
+                        if (listed.size() < LISTED) {
+                            listed.add(JsonReport.object("index", i, "ours", m[i], "theirs", t[i]));
+                        }
+                    }
+                }
+                TraceTolerance.Value tol = tolerance(f, owner(f));
+                StateComparison c = compareMatrices(tag, file, "vector", DMatrixRMaj.wrap(m.length, 1, m),
+                        DMatrixRMaj.wrap(t.length, 1, t), tol, null);
+                return new StateComparison(k, tag, "vector", file, c.nre(), null, m.length, differ, null, null,
+                        c.tolerance(), c.ok(), c.note(), listed, c.derivation());
+            }
+            long[] m = longs(mine);
+            if (!a.dtype().isInteger() || a.size() != m.length) {
+                throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; record " + tag + " has "
+                        + m.length + " integer value(s)");
+            }
+            long[] t = a.toLongs();
+            int differ = 0;
+            List<Map<String, Object>> listed = new ArrayList<>();
+            for (int i = 0; i < m.length; i++) {
+                if (m[i] != t[i] && ++differ <= LISTED) {
+                    listed.add(JsonReport.object("index", i, "ours", m[i], "theirs", t[i]));
+                }
+            }
+            return new StateComparison(k, tag, "exact", file, null, null, m.length, differ, null, null, null,
+                    differ == 0, null, listed, null);
+        }
+
+        /** The state a record's tolerance comes from: E for the error half of a CE pair, C for the rest of it. */
+        private String owner(FactorKey f) {
+            if ("CE".equals(f.state())) {
+                return f.rest().startsWith("error") ? "E" : "C";
+            }
+            return switch (f.state()) {
+                case "L", "C", "E", "V", "S", "U", "sigma", "rho", "root" -> f.state();
+                case "sketch" -> f.rest().isEmpty() ? "U" : f.rest();
+                default -> "C";
+            };
+        }
+
+        private StateComparison codes(String tag, String file, FactorKey f, byte[] mine, NpyArray a) {
+            if (a.dtype() != NpyDtype.UINT8 || a.size() != mine.length) {
+                throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; record " + tag + " is "
+                        + mine.length + " packed code bytes (uint8)");
+            }
+            int bits = cfg.bits();
+            int n = order(f.sidePrefix());
+            boolean lower = "C".equals(f.state());
+            int count = lower ? n * (n - 1) / 2 : n * n;
+            if (PackedCodes.byteLength(bits, count) != mine.length) {
+                count = mine.length * 8 / bits;
+            }
+            PackedCodes ourCodes = PackedCodes.of(bits, count, mine);
+            PackedCodes theirCodes = PackedCodes.of(bits, count, a.uint8Data());
+            int differ = 0;
+            int far = 0;
+            List<Map<String, Object>> listed = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int o = ourCodes.get(i);
+                int t = theirCodes.get(i);
+                if (o != t) {
+                    differ++;
+                    far += Math.abs(o - t) > 1 ? 1 : 0;
+                    if (listed.size() < LISTED) {
+                        int[] ij = BlockIndex.element(lower ? io.qshampoo.quant.StorageMode.STRICTLY_LOWER
+                                : io.qshampoo.quant.StorageMode.FULL, n, i);
+                        Map<String, Object> m = JsonReport.object("index", i, "row", ij[0], "col", ij[1], "ours", o,
+                                "theirs", t);
+                        if ("CE".equals(f.state())) {
+                            m.put("part", ij[0] > ij[1] ? "C" : ij[0] < ij[1] ? "E (transposed)" : "diagonal slot");
+                        }
+                        listed.add(m);
+                    }
+                }
+            }
+            TraceTolerance.Value tol = tolerance(f, "CE".equals(f.state()) ? "C" : owner(f));
+            int allowed = tolerance.allowedFlips(count, tol.base());
+            boolean ok = far == 0 && differ <= allowed;
+            return new StateComparison(k, tag, "codes", file, null, null, count, differ, far, allowed, null, ok,
+                    null, listed, tol.ingredients());
+        }
+    }
+
+    /** Their values as doubles, checking type and element count (any shape with that count is accepted). */
+    private static double[] values(NpyArray a, int count, int rows, int cols, String what) {
+        if (!a.dtype().isFloat()) {
+            throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; the " + what
+                    + " must be float32 or float64");
+        }
+        if (a.size() != count || (a.rank() == 2 && rows > 1 && cols > 1 && (a.dim(0) != rows || a.dim(1) != cols))) {
+            throw new IllegalArgumentException(a.source() + " holds " + a.describe() + "; the " + what + " is "
+                    + rows + " × " + cols);
+        }
+        return a.toDoubles();
+    }
+
+    private boolean fixedNre() {
+        return manifest.tolerance() != null && manifest.tolerance().nre() != null;
+    }
+
+    /** Flips the columns of theirs whose dot product with ours is negative; returns how many. */
+    static int alignSigns(DMatrixRMaj ours, DMatrixRMaj theirs) {
+        int flipped = 0;
+        for (int j = 0; j < ours.numCols; j++) {
+            double dot = 0;
+            for (int i = 0; i < ours.numRows; i++) {
+                dot += ours.get(i, j) * theirs.get(i, j);
+            }
+            if (dot < 0) {
+                flipped++;
+                for (int i = 0; i < ours.numRows; i++) {
+                    theirs.set(i, j, -theirs.get(i, j));
+                }
+            }
+        }
+        return flipped;
+    }
+
+    /** max|X| / ‖X‖_F (0 for a zero or missing matrix). */
+    private static double spread(DMatrixRMaj x) {
+        if (x == null) {
+            return 0;
+        }
+        double norm = NormOps_DDRM.normF(x);
+        return norm == 0 ? 0 : CommonOps_DDRM.elementMaxAbs(x) / norm;
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static long[] longs(Object v) {
+        if (v instanceof int[] ints) {
+            long[] l = new long[ints.length];
+            for (int i = 0; i < ints.length; i++) {
+                l[i] = ints[i];
+            }
+            return l;
+        }
+        if (v instanceof Long l) {
+            return new long[] {l};
+        }
+        if (v instanceof Double d) {
+            throw new IllegalArgumentException("record holds a double scalar " + d + "; compare it as a file of one value");
+        }
+        throw new IllegalStateException("unexpected record type " + v.getClass().getSimpleName());
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static String join(String a, String b) {
+        return a == null ? b : a + "; " + b;
+    }
+}
