@@ -10,6 +10,7 @@ import io.qshampoo.verify.experiments.FeedbackExperiment;
 import io.qshampoo.verify.experiments.FeedbackExperiment.Method;
 import io.qshampoo.verify.experiments.FeedbackOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -85,6 +86,9 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default ./qshampoo-out/feedback).")
     Path out = Path.of("qshampoo-out", "feedback");
 
+    @Mixin
+    KernelsOption kernels = new KernelsOption();
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -95,6 +99,12 @@ final class FeedbackCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        try (KernelsOption.Scope k = kernels.apply()) {
+            return execute(k.selection().describe());
+        }
+    }
+
+    private int execute(String kernelsUsed) throws Exception {
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
             ms.addAll(Method.defaults());
@@ -106,6 +116,7 @@ final class FeedbackCommand implements Callable<Integer> {
         FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(n, cols == null ? n : cols, steps, decays, rotation,
                 beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
                 bjorckRoot, quantizeRoot, ms, seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        System.err.println("feedback: kernels " + kernelsUsed);
         long t0 = System.nanoTime();
         var runs = new FeedbackExperiment(s).run(System.err::println);
         String text = FeedbackOutput.text(s, runs);

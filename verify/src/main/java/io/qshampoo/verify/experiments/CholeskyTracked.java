@@ -24,14 +24,14 @@ import io.qshampoo.quant.TriangularPair;
  */
 final class CholeskyTracked implements TrackedFactor {
 
-    private static final DenseKernels KERNELS = DenseKernels.reference();
+    private final DenseKernels kernels = DenseKernels.fromProperty();
 
     private final int n;
     private final double beta;
     private final double betaE;
     private final double epsilon;
     private final boolean feedback;
-    private final Cholesky cholesky = new Cholesky();
+    private final Cholesky cholesky = new Cholesky(kernels);
     /** C̄ without feedback (quantized or exact). */
     private final MatrixStore factorStore;
     /** C̄ and Ē with feedback, quantized; null otherwise. */
@@ -143,7 +143,7 @@ final class CholeskyTracked implements TrackedFactor {
     public DMatrixRMaj statistic() {
         DMatrixRMaj c = factor();
         DMatrixRMaj l = new DMatrixRMaj(n, n);
-        KERNELS.multTransB(c, c, l);
+        kernels.multTransB(c, c, l);
         return l;
     }
 

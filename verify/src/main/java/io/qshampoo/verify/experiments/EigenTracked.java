@@ -22,7 +22,7 @@ import io.qshampoo.linalg.SubspaceIteration;
  */
 final class EigenTracked implements TrackedFactor {
 
-    private static final DenseKernels KERNELS = DenseKernels.reference();
+    private final DenseKernels kernels = DenseKernels.fromProperty();
 
     private final int n;
     private final MatrixStore vectors;
@@ -31,7 +31,7 @@ final class EigenTracked implements TrackedFactor {
     private final double beta;
     private final int updateSteps;
     private final int rootSteps;
-    private final Bjorck bjorck = new Bjorck();
+    private final Bjorck bjorck = new Bjorck(kernels);
     private final SubspaceIteration subspace = new SubspaceIteration();
 
     /**
@@ -73,7 +73,7 @@ final class EigenTracked implements TrackedFactor {
             }
         }
         DMatrixRMaj l = new DMatrixRMaj(n, n);
-        KERNELS.multTransB(vs, v, l);
+        kernels.multTransB(vs, v, l);
         Dense.symmetrize(l);
         return l;
     }

@@ -274,7 +274,7 @@ public final class FeedbackExperiment {
             curves.put(m, new Curves(new double[s.steps()], new double[s.steps()], new double[s.steps()], new double[s.steps()],
                     new double[s.steps()]));
         }
-        DenseKernels k = DenseKernels.reference();
+        DenseKernels k = DenseKernels.fromProperty();
         for (int step = 0; step < s.steps(); step++) {
             DMatrixRMaj g = stream.next();
             DMatrixRMaj gram = new DMatrixRMaj(s.n(), s.n());
