@@ -28,6 +28,21 @@ final class Layouts {
         }
     }
 
+    /** to = the cols × rows transpose of the row-major rows × cols matrix from (tiled). */
+    static void transpose(double[] from, int rows, int cols, double[] to) {
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(i0 + TILE, rows);
+            for (int j0 = 0; j0 < cols; j0 += TILE) {
+                int j1 = Math.min(j0 + TILE, cols);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        to[j * rows + i] = from[i * cols + j];
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * Turns n column-major eigenvector columns (ascending eigenvalues; read row-major, column r of LAPACK's result is
      * row r of x) into the row-major matrix whose column j is eigenvector n − 1 − j (descending): reverses the row

@@ -35,6 +35,7 @@ final class NativeWorkspace {
     private final long[] doubleCapacity = new long[DOUBLE_SLOTS];
     private final IntPointer[] ints = new IntPointer[INT_SLOTS];
     private final long[] intCapacity = new long[INT_SLOTS];
+    private double[] heap = new double[0];
 
     private NativeWorkspace() {
     }
@@ -68,6 +69,14 @@ final class NativeWorkspace {
             intCapacity[slot] = capacity;
         }
         return ints[slot];
+    }
+
+    /** A heap array of at least {@code size} doubles for rearranging data on its way in or out (contents unspecified). */
+    double[] heap(int size) {
+        if (heap.length < size) {
+            heap = new double[Math.max(size, heap.length + heap.length / 4)];
+        }
+        return heap;
     }
 
     /** The slot's buffer holding a copy of m's elements, row-major (one bulk JNI copy). */
