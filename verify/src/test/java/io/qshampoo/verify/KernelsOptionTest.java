@@ -44,6 +44,18 @@ class KernelsOptionTest {
     }
 
     @Test
+    void trainOnOpenblasRecordsItInItsJson() throws Exception {
+        Path out = dir.resolve("r");
+        Cli.Result rc = Cli.run("train", "--dataset", "digits", "--epochs", "1", "--train-limit", "200", "--test-limit",
+                "100", "--optimizers", "fp32", "--t1", "2", "--t2", "4", "--progress", "none", "--kernels", "openblas",
+                "--out", out.toString());
+        assertEquals(0, rc.exitCode(), rc.toString());
+        assertTrue(rc.err().contains("; kernels openblas, 1 thread"), rc.err());
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals("openblas, 1 thread", json.get("kernels").asText());
+    }
+
+    @Test
     void anUnknownBackendIsBadInput() {
         for (String command : new String[] {"tables", "feedback", "train"}) {
             Cli.Result r = Cli.run(command, "--kernels", "mkl");
