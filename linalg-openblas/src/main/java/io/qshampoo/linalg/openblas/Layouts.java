@@ -1,8 +1,8 @@
 package io.qshampoo.linalg.openblas;
 
 /**
- * The two O(n²) rearrangements between LAPACK's column-major results and the row-major matrices of qshampoo,
- * done in place and in tiles so that both the row and the column walks stay in cache.
+ * The O(n²) rearrangements between LAPACK's column-major arrays and the row-major matrices of qshampoo, done in
+ * tiles so that both the row and the column walks stay in cache.
  */
 final class Layouts {
 

@@ -23,7 +23,8 @@ import io.qshampoo.linalg.ThinSvd;
  * {@link DenseKernels} on native OpenBLAS with its LAPACK (org.bytedeco:openblas, the library inside the jar for the
  * build machine's platform, nothing installed on the system), float64. Results agree with EJML's to rounding
  * (differences of order n·u·‖A‖, and they vary with the CPU's core type and the thread count), so EJML stays the
- * bit-stable reference for golden tests.
+ * bit-stable reference for golden tests. One exception: for a repeated eigenvalue any orthonormal basis of its
+ * eigenspace is a correct answer, and LAPACK and EJML return different ones.
  *
  * <h2>What each kernel calls</h2>
  * <ul>
@@ -45,8 +46,8 @@ import io.qshampoo.linalg.ThinSvd;
  *
  * <h2>Threads</h2>
  * One OpenBLAS thread by default (system property {@value #THREADS_PROPERTY} changes it): on a loaded machine
- * multi-threaded OpenBLAS can collapse (a 256×256 {@code potrf} took 550 ms instead of 0.6 ms with 2 threads on a
- * 2-core VM under load). Parallelism belongs to the caller (one BLAS thread per worker). Thread-safe.
+ * multi-threaded OpenBLAS can collapse (a 256×256 {@code potrf} was measured at 550 ms instead of 0.6 ms with 2
+ * threads on a busy 2-core VM). Parallelism belongs to the caller (one BLAS thread per worker). Thread-safe.
  *
  * <p>Shapes are checked (a wrong shape would read native memory out of bounds); values are not.
  */
