@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
-/** Backend selection from linalg alone, where no native provider is on the class path. */
+/**
+ * Backend selection from linalg alone: no native provider on the class path, only the test's
+ * {@link UnloadableKernelsProvider}.
+ */
 class DenseKernelsFactoryTest {
 
     @Test
@@ -39,9 +46,31 @@ class DenseKernelsFactoryTest {
     }
 
     @Test
+    void aProviderThatCannotLoadFallsBackToEjmlAndSaysWhyOnce() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        DenseKernelsFactory.Selection first;
+        DenseKernelsFactory.Selection second;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            first = DenseKernelsFactory.select("unloadable");
+            second = DenseKernelsFactory.select("UNLOADABLE");
+        } finally {
+            System.setErr(old);
+        }
+        assertSame(DenseKernels.reference(), first.kernels());
+        assertEquals("UnsatisfiedLinkError: no jnifake in java.library.path", first.fallbackReason());
+        assertSame(first, second);
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals("qshampoo: unloadable kernels unavailable (UnsatisfiedLinkError: no jnifake in java.library.path); "
+                + "using ejml" + System.lineSeparator(), printed, "said once");
+    }
+
+    @Test
     void anUnknownNameIsAnErrorListingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DenseKernels.named("mkl"));
-        assertTrue(e.getMessage().contains("'mkl'") && e.getMessage().contains("[ejml, openblas]"), e.getMessage());
+        assertTrue(e.getMessage().contains("'mkl'") && e.getMessage().contains("[ejml, openblas, unloadable]"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DenseKernelsFactory.select(null));
     }
 }
