@@ -8,6 +8,10 @@ import org.ejml.data.DMatrixRMaj;
  * single switch. {@link EjmlKernels} is the float64 reference.
  *
  * <p>Implementations validate nothing: callers have already checked shapes and finiteness.
+ *
+ * <p>Backends: {@link #reference()} (EJML, pure Java, the bit-stable default); {@link #named(String)} and
+ * {@link #fromProperty()} select one by name, e.g. {@code openblas} from the optional module
+ * {@code qshampoo-linalg-openblas} (see {@link DenseKernelsFactory}).
  */
 public interface DenseKernels {
 
@@ -34,8 +38,33 @@ public interface DenseKernels {
     /** Thin SVD (left vectors and singular values, descending) of an m×k matrix. Cost O(m·k·min(m,k)). */
     ThinSvd thinSvd(DMatrixRMaj m);
 
+    /** Short name of the backend, as {@link #named(String)} accepts it and reports print it (e.g. {@code ejml}). */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** Threads one kernel call may use (1 for EJML; the BLAS thread count for a native backend). */
+    default int threads() {
+        return 1;
+    }
+
     /** The float64 EJML reference kernels. */
     static DenseKernels reference() {
         return EjmlKernels.INSTANCE;
+    }
+
+    /**
+     * The backend called {@code name} ({@code ejml}, or one a {@link DenseKernelsProvider} on the class path offers,
+     * e.g. {@code openblas}); where it cannot load, EJML, with the reason said once on standard error.
+     *
+     * @throws IllegalArgumentException if no backend has that name
+     */
+    static DenseKernels named(String name) {
+        return DenseKernelsFactory.select(name).kernels();
+    }
+
+    /** The backend named by the system property {@value DenseKernelsFactory#PROPERTY}, EJML when it is unset. */
+    static DenseKernels fromProperty() {
+        return DenseKernelsFactory.fromProperty().kernels();
     }
 }

@@ -1,6 +1,8 @@
 package io.qshampoo.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.Random;
 
@@ -9,6 +11,30 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 
 class EjmlKernelsTest {
+
+    /**
+     * multTransB transposes b and multiplies for speed; golden outputs depend on it being bit-identical to EJML's
+     * dot-product multTransB (same products, summed in the same order), on both sides of the switch.
+     */
+    @Test
+    void multTransBIsBitIdenticalToEjmlsDotProductVersion() {
+        Qt.qt().forAll(integers().between(1, 80), integers().between(1, 50), integers().between(1, 80), Qt.seeds())
+                .checkAssert((m, k, n, seed) -> {
+                    Random r = new Random(seed);
+                    DMatrixRMaj a = SyntheticMatrices.gaussian(m, k, r);
+                    DMatrixRMaj b = SyntheticMatrices.gaussian(n, k, r);
+                    DMatrixRMaj expected = new DMatrixRMaj(m, n);
+                    CommonOps_DDRM.multTransB(a, b, expected);
+                    DMatrixRMaj got = new DMatrixRMaj(m, n);
+                    DenseKernels.reference().multTransB(a, b, got);
+                    assertArrayEquals(expected.data, got.data, 0.0);
+                    DMatrixRMaj expectedGram = new DMatrixRMaj(m, m);
+                    CommonOps_DDRM.multTransB(a, a, expectedGram);
+                    DMatrixRMaj gram = new DMatrixRMaj(m, m);
+                    DenseKernels.reference().multTransB(a, a, gram);
+                    assertArrayEquals(expectedGram.data, gram.data, 0.0);
+                });
+    }
 
     /**
      * Frequent-Directions updates with half the rows exactly zero (dead ReLU units) and ℓ = n: EJML's SVD

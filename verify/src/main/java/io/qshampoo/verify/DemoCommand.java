@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.qshampoo.verify.report.HtmlReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +27,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out = Path.of("qshampoo-out");
+
+    @Mixin
+    KernelsOption kernels = new KernelsOption();
 
     /** The steps: a title and the subcommand line. */
     private List<String[]> steps() {
@@ -48,6 +52,11 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < steps.size(); i++) {
             String[] step = steps.get(i);
             String[] args = java.util.Arrays.copyOfRange(step, 1, step.length);
+            if (kernels.name != null && !args[0].equals("memory")) {
+                args = java.util.Arrays.copyOf(args, args.length + 2);
+                args[args.length - 2] = "--kernels";
+                args[args.length - 1] = kernels.name;
+            }
             System.out.printf("%n=== %d/%d  %s%n    $ qshampoo %s%n%n", i + 1, steps.size(), step[0], String.join(" ", args));
             int code = Qshampoo.run(args);
             if (code != 0) {

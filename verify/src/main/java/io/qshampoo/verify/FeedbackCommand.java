@@ -10,6 +10,7 @@ import io.qshampoo.verify.experiments.FeedbackExperiment;
 import io.qshampoo.verify.experiments.FeedbackExperiment.Method;
 import io.qshampoo.verify.experiments.FeedbackOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,6 +89,9 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default ./qshampoo-out/feedback).")
     Path out = Path.of("qshampoo-out", "feedback");
 
+    @Mixin
+    KernelsOption kernels = new KernelsOption();
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -98,6 +102,12 @@ final class FeedbackCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        try (KernelsOption.Scope k = kernels.apply()) {
+            return execute(k.selection().describe());
+        }
+    }
+
+    private int execute(String kernelsUsed) throws Exception {
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
             ms.addAll(Method.defaults());
@@ -109,6 +119,7 @@ final class FeedbackCommand implements Callable<Integer> {
         FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(n, cols == null ? n : cols, steps, decays, rotation,
                 beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
                 bjorckRoot, quantizeRoot, ms, seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        System.err.println("feedback: kernels " + kernelsUsed);
         long t0 = System.nanoTime();
         var runs = new FeedbackExperiment(s).run(CommandSupport.progress());
         String text = FeedbackOutput.text(s, runs);

@@ -15,6 +15,7 @@ import io.qshampoo.verify.experiments.NpyMatrixSource;
 import io.qshampoo.verify.experiments.SyntheticMatrixSource;
 import io.qshampoo.verify.experiments.TableOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,6 +83,9 @@ final class TablesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON file (default <out>/tables.json).")
     Path json;
 
+    @Mixin
+    KernelsOption kernels = new KernelsOption();
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -92,6 +96,12 @@ final class TablesCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        try (KernelsOption.Scope k = kernels.apply()) {
+            return execute(k.selection().describe());
+        }
+    }
+
+    private int execute(String kernelsUsed) throws Exception {
         List<Mapping> ms = new ArrayList<>();
         for (String m : mappings) {
             ms.add(Mapping.fromId(m.trim()));
@@ -104,12 +114,14 @@ final class TablesCommand implements Callable<Integer> {
                 : new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
         var progress = CommandSupport.progress();
         progress.accept("tables: " + (matrix != null ? matrix : ((SyntheticMatrixSource) source).name()) + ", "
-                + ms.size() * bits.size() + " mapping×bits combinations on " + s.threads() + " thread(s)");
+                + ms.size() * bits.size() + " mapping×bits combinations on " + s.threads() + " thread(s); kernels "
+                + kernelsUsed);
         QuantizationErrorTable.Result r = new QuantizationErrorTable(s).run(source, progress);
-        String text = TableOutput.text(r, s);
+        String text = "kernels: " + kernelsUsed + "\n" + TableOutput.text(r, s);
         System.out.print(text);
         Path jsonFile = json == null ? out.resolve("tables.json") : json;
         var objects = TableOutput.objects(r, s);
+        objects.forEach(o -> o.put("kernels", kernelsUsed));
         Report.writeText(out.resolve("tables.txt"), text);
         Report.writeText(out.resolve("tables.csv"), Report.csv(objects));
         Report.writeJson(jsonFile, objects);

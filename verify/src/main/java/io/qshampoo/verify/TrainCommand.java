@@ -21,6 +21,7 @@ import io.qshampoo.verify.train.TrainResult;
 import io.qshampoo.verify.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -141,18 +142,25 @@ public final class TrainCommand implements Callable<Integer> {
             TrainListener listener) {
     }
 
+    @Mixin
+    KernelsOption kernels = new KernelsOption();
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Plan plan;
+        KernelsOption.Scope k;
         try {
             plan = plan();
+            k = kernels.apply();
         } catch (IllegalArgumentException e) {
             err.println("qshampoo train: " + e.getMessage() + " (see qshampoo train --help)");
             err.flush();
             return 2;
         }
-        return run(plan);
+        try (k) {
+            return run(plan, k.selection().describe());
+        }
     }
 
     private Plan plan() {
@@ -199,7 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new Plan(List.copyOf(ids), config, settings, rates, listener);
     }
 
-    private int run(Plan plan) {
+    private int run(Plan plan, String kernelsUsed) {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         Trainer.Config config = plan.config();
@@ -221,9 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(ds, config);
         err.printf(Locale.ROOT, "qshampoo train: %s (%s), %d train / %d test examples; MLP %s; %d epochs, batch %d, seed %d; "
-                + "Shampoo base %s, T1 %d, T2 %d%n", ds.name(), ds.split(), ds.trainSize(), ds.testSize(),
+                + "Shampoo base %s, T1 %d, T2 %d; kernels %s%n", ds.name(), ds.split(), ds.trainSize(), ds.testSize(),
                 sizes(trainer.layerSizes()), config.epochs(), config.batch(), seed, settings.shampooBase(), settings.t1(),
-                settings.t2());
+                settings.t2(), kernelsUsed);
         err.flush();
         List<TrainResult> results = trainer.run(plan.ids(), plan.rates(), settings, plan.listener());
         long parameters = 0;
@@ -232,7 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
             parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
         }
         TrainReport report = new TrainReport(ds, sizes, parameters, config, settings, results,
-                "qshampoo train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                "qshampoo train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), kernelsUsed);
         stdout.println();
         stdout.printf(Locale.ROOT, "%s, %s (%,d parameters), %d epochs, batch %d, seed %d — test accuracy after the last "
                 + "epoch; state = optimizer state; s/epoch = training time without evaluation%n", ds.name(),

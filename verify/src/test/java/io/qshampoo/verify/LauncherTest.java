@@ -81,7 +81,7 @@ class LauncherTest {
         Run r = run(Map.of("JAVA_HOME", home.toString(),
                 "PATH", onPath.resolve("bin") + ":/usr/bin:/bin"), "--version");
         assertEquals(0, r.exit(), r.output());
-        assertEquals("home-java -jar " + jar.toRealPath() + " --version", r.output().strip());
+        assertEquals("home-java -Dqshampoo.kernels=openblas -jar " + jar.toRealPath() + " --version", r.output().strip());
     }
 
     @Test
@@ -89,14 +89,14 @@ class LauncherTest {
         Path onPath = stubJava("on-path", "path-java");
         Run r = run(Map.of("PATH", onPath.resolve("bin") + ":/usr/bin:/bin"), "gpu-info");
         assertEquals(0, r.exit(), r.output());
-        assertEquals("path-java -jar " + jar.toRealPath() + " gpu-info", r.output().strip());
+        assertEquals("path-java -Dqshampoo.kernels=openblas -jar " + jar.toRealPath() + " gpu-info", r.output().strip());
     }
 
     @Test
     void jvmOptionsComeBeforeTheJar() throws Exception {
         Path home = stubJava("jdk-home", "home-java");
         Run r = run(Map.of("JAVA_HOME", home.toString(), "QSHAMPOO_JAVA_OPTS", "-Xmx1g -Dx=y"), "demo");
-        assertEquals("home-java -Xmx1g -Dx=y -jar " + jar.toRealPath() + " demo", r.output().strip());
+        assertEquals("home-java -Dqshampoo.kernels=openblas -Xmx1g -Dx=y -jar " + jar.toRealPath() + " demo", r.output().strip());
     }
 
     @Test

@@ -259,7 +259,7 @@ public final class FeedbackExperiment {
             case EIGEN_BJORCK -> b.variant(Variant.EIGEN).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot());
             case EIGEN_FP64 -> b.variant(Variant.EIGEN).bjorckSteps(0, 0).bits(64);
         }
-        return KroneckerFactor.create(m.id(), s.n(), Side.LEFT, b.build(), DenseKernels.reference());
+        return KroneckerFactor.create(m.id(), s.n(), Side.LEFT, b.build(), DenseKernels.fromProperty());
     }
 
     /**

@@ -52,7 +52,7 @@ record InverseFourthRoot(double epsilon) {
     Result of(DMatrixRMaj x) {
         DMatrixRMaj s = x.copy();
         Dense.symmetrize(s);
-        SymmetricEigen eig = DenseKernels.reference().symmetricEigen(s);
+        SymmetricEigen eig = DenseKernels.fromProperty().symmetricEigen(s);
         double[] lambda = eig.values();
         int clipped = 0;
         for (double l : lambda) {

@@ -207,7 +207,7 @@ public final class QuantizationErrorTable {
 
     private final Settings settings;
     private final InverseFourthRoot f;
-    private final Bjorck bjorck = new Bjorck();
+    private final Bjorck bjorck = new Bjorck(DenseKernels.fromProperty());
 
     public QuantizationErrorTable(Settings settings) {
         this.settings = settings;
@@ -225,14 +225,14 @@ public final class QuantizationErrorTable {
         DMatrixRMaj a = named.matrix();
         DMatrixRMaj sym = a.copy();
         Dense.symmetrize(sym);
-        SymmetricEigen eig = DenseKernels.reference().symmetricEigen(sym);
+        SymmetricEigen eig = DenseKernels.fromProperty().symmetricEigen(sym);
         if (!(eig.min() > 0)) {
             throw new IllegalArgumentException("matrix '" + named.name() + "' has smallest eigenvalue " + eig.min()
                     + "; expected a positive definite matrix");
         }
         DMatrixRMaj ref = f.fromEigenpairs(eig.vectors(), eig.values());
         DMatrixRMaj refOff = Dense.offDiagonal(ref);
-        DMatrixRMaj c = new Cholesky().lower(sym, settings.choleskyShift() * eig.max());
+        DMatrixRMaj c = new Cholesky(DenseKernels.fromProperty()).lower(sym, settings.choleskyShift() * eig.max());
         double shiftNre = MatrixDiscrepancy.between(ref, f.of(Dense.multTransB(c, c)).root()).nre();
         Shared shared = new Shared(named.name(), sym, eig, ref, refOff, c);
 

@@ -3,6 +3,7 @@ package io.qshampoo.verify.train;
 import java.util.List;
 import java.util.Map;
 
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.shampoo.AdamW;
 import io.qshampoo.shampoo.BaseOptimizer;
 import io.qshampoo.shampoo.DenseTensor;
@@ -124,7 +125,8 @@ public final class Optimizers {
         if (!isShampoo(id)) {
             return new FirstOrderOptimizer(base, learningRate, parameters);
         }
-        ShampooOptimizer.Builder b = ShampooOptimizer.builder(shampooConfig(id, s), base, learningRate);
+        ShampooOptimizer.Builder b = ShampooOptimizer.builder(shampooConfig(id, s), base, learningRate)
+                .kernels(DenseKernels.fromProperty());
         parameters.forEach(b::parameter);
         ShampooOptimizer opt = b.build();
         return new TrainOptimizer() {

@@ -28,9 +28,10 @@ import io.qshampoo.verify.report.LinePlot;
  * @param settings    the optimizers' shared settings
  * @param results     one per optimizer, in run order
  * @param commandLine how the run was started, for the record
+ * @param kernels     the dense-kernels backend that ran and its threads (e.g. {@code openblas, 1 thread})
  */
 public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Trainer.Config config,
-        Optimizers.Settings settings, List<TrainResult> results, String commandLine) {
+        Optimizers.Settings settings, List<TrainResult> results, String commandLine, String kernels) {
 
     /** File names written by {@link #writeFiles}. */
     public static final String CSV = "results.csv";
@@ -90,6 +91,7 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
     Path writeJson(Path file) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("command", commandLine);
+        root.put("kernels", kernels);
         Map<String, Object> ds = new LinkedHashMap<>();
         ds.put("name", dataset.name());
         ds.put("source", dataset.source());

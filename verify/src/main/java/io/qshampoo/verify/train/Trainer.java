@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.shampoo.RootFailureException;
 import io.qshampoo.shampoo.StateBytes;
 
@@ -89,7 +90,7 @@ public final class Trainer {
 
     /** Trains one optimizer from the seeded initialisation. */
     public TrainResult train(String id, double lr, Optimizers.Settings settings, TrainListener listener) {
-        Mlp mlp = Mlp.initialized(layerSizes(), config.seed());
+        Mlp mlp = Mlp.initialized(layerSizes(), config.seed(), DenseKernels.fromProperty());
         TrainOptimizer opt = Optimizers.create(id, lr, settings, mlp.parameters());
         Mlp.Workspace ws = mlp.workspace(config.batch());
         Mlp.Workspace evalWs = mlp.workspace(Math.min(config.evalChunk(), data.testSize()));

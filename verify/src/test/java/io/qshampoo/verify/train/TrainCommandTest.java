@@ -67,6 +67,7 @@ class TrainCommandTest {
         JsonNode json = new ObjectMapper().readTree(out.resolve(TrainReport.JSON).toFile());
         assertEquals("digits", json.get("dataset").get("name").asText());
         assertEquals(320, json.get("dataset").get("train_examples").asInt());
+        assertEquals("ejml, 1 thread", json.get("kernels").asText(), "EJML unless --kernels or -Dqshampoo.kernels");
         assertEquals(3, json.get("optimizers").size());
         JsonNode cqef = json.get("optimizers").get(2);
         assertEquals("cq+ef", cqef.get("id").asText());
