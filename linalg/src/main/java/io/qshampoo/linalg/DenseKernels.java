@@ -38,6 +38,15 @@ public interface DenseKernels {
     /** Thin SVD (left vectors and singular values, descending) of an m×k matrix. Cost O(m·k·min(m,k)). */
     ThinSvd thinSvd(DMatrixRMaj m);
 
+    /**
+     * Thin QR factorization A = Q·R of an m×k matrix (k ≤ m) with the given sign rule. The default is
+     * {@link HouseholderQr} in Java (LAPACK's algorithm and signs); a native backend may call {@code dgeqrf}/{@code
+     * dorgqr}, whose signs are {@link QrSignRule#HOUSEHOLDER} by construction. Cost about 4mk² − 4k³/3 flops.
+     */
+    default HouseholderQr.Result qr(DMatrixRMaj a, QrSignRule signs) {
+        return HouseholderQr.factor(a, signs);
+    }
+
     /** Short name of the backend, as {@link #named(String)} accepts it and reports print it (e.g. {@code ejml}). */
     default String name() {
         return getClass().getSimpleName();

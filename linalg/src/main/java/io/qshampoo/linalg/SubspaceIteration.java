@@ -60,7 +60,7 @@ public final class SubspaceIteration {
         final int k = v.numCols;
         DMatrixRMaj lv = new DMatrixRMaj(n, k);
         kernels.mult(l, v, lv);
-        DMatrixRMaj q = HouseholderQr.factor(lv, signs).q();
+        DMatrixRMaj q = kernels.qr(lv, signs).q();
         DMatrixRMaj lq = new DMatrixRMaj(n, k);
         kernels.mult(l, q, lq);
         double[] values = new double[k];

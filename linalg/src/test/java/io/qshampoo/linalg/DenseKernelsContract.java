@@ -446,6 +446,53 @@ public abstract class DenseKernelsContract {
 
     // ------------------------------------------------------------------------------------------ the backend
 
+    /**
+     * Thin QR: Q has orthonormal columns, R is upper triangular, Q·R reproduces A, and the sign rule holds:
+     * diag(R) ≥ 0, or R(j, j) = −sign(α)·‖·‖ as LAPACK's Householder QR returns it (checked against the Java
+     * algorithm's signs, which follow {@code dlarfg}). Tolerance: Householder QR is backward stable with
+     * ‖A − Q·R‖ ≲ c·m·k·u·‖A‖ and ‖QᵀQ − I‖ ≲ c·m·k·u (Higham Thm. 19.4); c = 10, u = 2⁻⁵³.
+     */
+    @Test
+    void qrFactorsWithOrthonormalQTriangularRAndTheRequestedSigns() {
+        Random rnd = new Random(17);
+        for (int[] shape : new int[][] {{1, 1}, {7, 3}, {40, 40}, {65, 17}}) {
+            int m = shape[0];
+            int k = shape[1];
+            DMatrixRMaj a = new DMatrixRMaj(m, k);
+            for (int i = 0; i < a.data.length; i++) {
+                a.data[i] = rnd.nextGaussian();
+            }
+            double tol = 10.0 * m * k * 0x1p-53;
+            for (QrSignRule rule : QrSignRule.values()) {
+                HouseholderQr.Result r = kernels().qr(a, rule);
+                DMatrixRMaj qr = new DMatrixRMaj(m, k);
+                org.ejml.dense.row.CommonOps_DDRM.mult(r.q(), r.r(), qr);
+                for (int i = 0; i < a.data.length; i++) {
+                    assertTrue(Math.abs(qr.data[i] - a.data[i]) <= tol * org.ejml.dense.row.NormOps_DDRM.normF(a),
+                            rule + " " + m + "x" + k + ": Q·R differs from A at " + i);
+                }
+                DMatrixRMaj qtq = new DMatrixRMaj(k, k);
+                org.ejml.dense.row.CommonOps_DDRM.multTransA(r.q(), r.q(), qtq);
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        assertTrue(Math.abs(qtq.get(i, j) - (i == j ? 1 : 0)) <= tol, rule + ": QᵀQ ≠ I at " + i + "," + j);
+                        if (i > j) {
+                            assertTrue(r.r().get(i, j) == 0, rule + ": R not upper triangular");
+                        }
+                    }
+                }
+                HouseholderQr.Result java = HouseholderQr.factor(a, rule);
+                for (int j = 0; j < k; j++) {
+                    if (rule == QrSignRule.POSITIVE_DIAGONAL) {
+                        assertTrue(r.r().get(j, j) >= 0, "diag(R) < 0 at " + j);
+                    }
+                    assertTrue(Math.signum(r.r().get(j, j)) == Math.signum(java.r().get(j, j)),
+                            rule + " " + m + "x" + k + ": sign of R(" + j + "," + j + ") differs from dlarfg's rule");
+                }
+            }
+        }
+    }
+
     @Test
     void namesItselfAndItsThreads() {
         assertTrue(kernels().name().matches("[a-z0-9-]+"), kernels().name());
