@@ -37,20 +37,11 @@ public final class EigenInverseRoot implements InverseRoot {
         if (!(smallest > 0)) {
             throw NotPositiveDefiniteException.eigenvalue("matrix", n, smallest, r);
         }
-        DMatrixRMaj v = eig.vectors();
-        DMatrixRMaj vs = new DMatrixRMaj(n, n);
         double[] w = new double[n];
         for (int j = 0; j < n; j++) {
             w[j] = Math.pow(eig.values()[j] + r, -1.0 / p);
         }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                vs.data[i * n + j] = v.data[i * n + j] * w[j];
-            }
-        }
-        DMatrixRMaj x = new DMatrixRMaj(n, n);
-        kernels.multTransB(vs, v, x);
-        SyntheticMatrices.symmetrize(x);
+        DMatrixRMaj x = SpectralFunction.compose(eig.vectors(), w, kernels);
         double residual = RootResult.residual(x, MatrixPower.shifted(a, r), p, kernels);
         return new RootResult(x, p, r, 0, residual, true);
     }

@@ -5,6 +5,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 
 import io.qshampoo.linalg.Bjorck;
 import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.SpectralFunction;
 import io.qshampoo.linalg.SubspaceIteration;
 
 /**
@@ -81,22 +82,7 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
 
     /** V·diag(S)·Vᵀ, symmetrized. */
     private DMatrixRMaj rebuild(DMatrixRMaj v) {
-        DMatrixRMaj vs = v.copy();
-        for (int i = 0; i < order; i++) {
-            for (int j = 0; j < order; j++) {
-                vs.data[i * order + j] *= values[j];
-            }
-        }
-        DMatrixRMaj l = new DMatrixRMaj(order, order);
-        kernels.multTransB(vs, v, l);
-        for (int i = 0; i < order; i++) {
-            for (int j = i + 1; j < order; j++) {
-                double m = 0.5 * (l.data[i * order + j] + l.data[j * order + i]);
-                l.data[i * order + j] = m;
-                l.data[j * order + i] = m;
-            }
-        }
-        return l;
+        return SpectralFunction.compose(v, values, kernels);
     }
 
     /**

@@ -29,33 +29,6 @@ final class Dense {
         return c;
     }
 
-    /** v·diag(w)·vᵀ, symmetrized exactly ((x + xᵀ)/2). Cost 2n³ flops. */
-    static DMatrixRMaj sandwich(DMatrixRMaj v, double[] w) {
-        final int n = v.numRows;
-        final int k = v.numCols;
-        DMatrixRMaj vw = v.copy();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                vw.data[i * k + j] *= w[j];
-            }
-        }
-        DMatrixRMaj x = multTransB(vw, v);
-        symmetrize(x);
-        return x;
-    }
-
-    /** x ← (x + xᵀ)/2 in place. */
-    static void symmetrize(DMatrixRMaj x) {
-        final int n = x.numRows;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double m = 0.5 * (x.data[i * n + j] + x.data[j * n + i]);
-                x.data[i * n + j] = m;
-                x.data[j * n + i] = m;
-            }
-        }
-    }
-
     /** A copy of x with its diagonal set to 0 (the off-diagonal part). */
     static DMatrixRMaj offDiagonal(DMatrixRMaj x) {
         DMatrixRMaj o = x.copy();

@@ -3,7 +3,9 @@ package io.qshampoo.verify.experiments;
 import org.ejml.data.DMatrixRMaj;
 
 import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.SpectralFunction;
 import io.qshampoo.linalg.SymmetricEigen;
+import io.qshampoo.linalg.SyntheticMatrices;
 
 /**
  * The function f every experiment compares: for a symmetric X with eigendecomposition V·diag(λ)·Vᵀ,
@@ -51,7 +53,7 @@ record InverseFourthRoot(double epsilon) {
      */
     Result of(DMatrixRMaj x) {
         DMatrixRMaj s = x.copy();
-        Dense.symmetrize(s);
+        SyntheticMatrices.symmetrize(s);
         SymmetricEigen eig = DenseKernels.fromProperty().symmetricEigen(s);
         double[] lambda = eig.values();
         int clipped = 0;
@@ -84,7 +86,7 @@ record InverseFourthRoot(double epsilon) {
             }
             w[j] = Math.pow(shifted, -1.0 / P);
         }
-        return Dense.sandwich(v, w);
+        return SpectralFunction.compose(v, w, DenseKernels.fromProperty());
     }
 
     private double ridgeFor(double lambdaMax) {

@@ -15,9 +15,11 @@ import org.ejml.dense.row.CommonOps_DDRM;
 
 import io.qshampoo.linalg.Bjorck;
 import io.qshampoo.linalg.Cholesky;
-import io.qshampoo.linalg.MatrixDiscrepancy;
 import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.MatrixDiscrepancy;
+import io.qshampoo.linalg.SpectralFunction;
 import io.qshampoo.linalg.SymmetricEigen;
+import io.qshampoo.linalg.SyntheticMatrices;
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
@@ -224,7 +226,7 @@ public final class QuantizationErrorTable {
         MatrixSource.Named named = source.load();
         DMatrixRMaj a = named.matrix();
         DMatrixRMaj sym = a.copy();
-        Dense.symmetrize(sym);
+        SyntheticMatrices.symmetrize(sym);
         SymmetricEigen eig = DenseKernels.fromProperty().symmetricEigen(sym);
         if (!(eig.min() > 0)) {
             throw new IllegalArgumentException("matrix '" + named.name() + "' has smallest eigenvalue " + eig.min()
@@ -282,7 +284,7 @@ public final class QuantizationErrorTable {
 
         Outcome a = attempt(() -> {
             DMatrixRMaj g = RoundTrip.of(s.a(), StorageMode.DIAG_REAL, q);
-            Dense.symmetrize(g);
+            SyntheticMatrices.symmetrize(g);
             return statistic(g, Double.NaN);
         });
         Outcome c = attempt(() -> {
@@ -311,7 +313,7 @@ public final class QuantizationErrorTable {
                 continue;
             }
             double orth = bjorck.orthonormalityError(v);
-            u[r] = attempt(() -> statistic(Dense.sandwich(v, s.eig().values()), orth));
+            u[r] = attempt(() -> statistic(SpectralFunction.compose(v, s.eig().values(), DenseKernels.fromProperty()), orth));
             uRoot[r] = attempt(() -> new Outcome(f.fromEigenpairs(v, s.eig().values()), Double.NaN, Double.NaN, 0, orth, ""));
         }
         Outcome b = attempt(() -> new Outcome(RoundTrip.of(s.ref(), StorageMode.DIAG_REAL, q), Double.NaN, Double.NaN, 0, Double.NaN, ""));
