@@ -16,9 +16,11 @@ import org.ejml.data.DMatrixRMaj;
 public record RootResult(DMatrixRMaj root, int p, double ridge, int iterations, double residual, boolean converged) {
 
     /**
-     * max_ij |(Xᵖ·Â − I)_ij| for X and Â = A + r·I. Cost: ⌈log₂p⌉ + popcount(p) matrix products.
+     * max_ij |(Xᵖ·Â − I)_ij| for X and Â = A + r·I: how well X satisfies the defining equation of Â^(−1/p), the
+     * entrywise measure the official coupled-Newton code stops on (so an unconverged iteration shows here); NaN
+     * propagates. Used by every root computation and by the oracle. Cost: ⌈log₂p⌉ + popcount(p) matrix products.
      */
-    static double residual(DMatrixRMaj x, DMatrixRMaj shifted, int p, DenseKernels kernels) {
+    public static double residual(DMatrixRMaj x, DMatrixRMaj shifted, int p, DenseKernels kernels) {
         DMatrixRMaj xp = MatrixPower.of(x, p, kernels);
         DMatrixRMaj prod = new DMatrixRMaj(x.numRows, x.numCols);
         kernels.mult(xp, shifted, prod);

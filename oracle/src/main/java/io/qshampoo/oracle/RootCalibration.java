@@ -7,6 +7,8 @@ import java.util.Set;
 
 import org.ejml.data.DMatrixRMaj;
 
+import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.RootResult;
 import io.qshampoo.linalg.MatrixDiscrepancy;
 
 /**
@@ -79,7 +81,7 @@ public record RootCalibration(DMatrixRMaj shifted, DMatrixRMaj reference, int p,
         List<Route> routes = new ArrayList<>();
         for (RootRoute r : which) {
             DMatrixRMaj x = r.compute(shifted, reference, p, precision);
-            routes.add(new Route(r, x, MatrixDiscrepancy.between(reference, x).nre(), RootResidual.of(x, shifted, p)));
+            routes.add(new Route(r, x, MatrixDiscrepancy.between(reference, x).nre(), RootResult.residual(x, shifted, p, DenseKernels.reference())));
         }
         return fromRoutes(shifted, reference, p, kappa, precision, storage, routes);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.EigenInverseRoot;
 import io.qshampoo.linalg.MatrixDiscrepancy;
 import io.qshampoo.linalg.Ridge;
@@ -86,7 +87,7 @@ public record RootCheck(RootResult reference, double kappa, double lambdaMax, do
         double kappa = (eig.max() + r) / (eig.min() + r);
         MatrixDiscrepancy d = discrepancy(ref.root(), theirs);
         DMatrixRMaj shifted = shifted(a, r);
-        double residual = RootResidual.of(theirs, shifted, p);
+        double residual = RootResult.residual(theirs, shifted, p, DenseKernels.reference());
         RootTolerance tol = RootTolerance.derive(n, p, kappa, unitRoundoff, storageRoundoff, safety);
         return new RootCheck(ref, kappa, eig.max(), eig.min(), asymmetry, d, residual, asymmetry(theirs), tol,
                 largest(ref.root(), theirs));

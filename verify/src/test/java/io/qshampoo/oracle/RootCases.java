@@ -8,6 +8,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.QRDecomposition;
 
+import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.RootResult;
 import io.qshampoo.linalg.EigenInverseRoot;
 import io.qshampoo.linalg.MatrixDiscrepancy;
 import io.qshampoo.linalg.Ridge;
@@ -42,7 +44,7 @@ final class RootCases {
                 finite &= Double.isFinite(v);
             }
             double nre = finite ? nre(x) : Double.POSITIVE_INFINITY;
-            double res = finite ? RootResidual.of(x, shifted, p) : Double.POSITIVE_INFINITY;
+            double res = finite ? RootResult.residual(x, shifted, p, DenseKernels.reference()) : Double.POSITIVE_INFINITY;
             return calibration.judge(x, nre, res, bound, factor);
         }
     }
