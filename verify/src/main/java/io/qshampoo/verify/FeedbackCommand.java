@@ -95,6 +95,11 @@ final class FeedbackCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        CommandSupport.requireOutputDirectory(out);
+        int k = cols == null ? n : cols;
+        // The reference EMA factor and one gradient per run: float64, n × n and n × k.
+        CommandSupport.requireHeap("--n " + n + " --cols " + k + " (a float64 factor n × n and a gradient n × k)",
+                8.0 * n * ((double) n + k));
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
             ms.addAll(Method.defaults());

@@ -40,6 +40,9 @@ final class GpuInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (gpuJar != null) {
+            requireBackendJar(gpuJar);
+        }
         int feature = Runtime.version().feature();
         out.println("Java runtime: " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
         boolean ffm = feature >= 22 && present("java.lang.foreign.Linker", ClassLoader.getSystemClassLoader());
@@ -92,6 +95,22 @@ final class GpuInfoCommand implements Callable<Integer> {
     }
 
     /** --gpu-jar, then -Dqshampoo.gpu.jar, then gpu/target/qshampoo-gpu-*.jar of the build this command came from. */
+    /** A --gpu-jar that is missing or lacks the backend class is bad input (exit code 2), not "no GPU". */
+    static void requireBackendJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("--gpu-jar " + jar + ": no such file");
+        }
+        String entry = BACKEND.replace('.', '/') + ".class";
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            if (zip.getEntry(entry) == null) {
+                throw new IllegalArgumentException("--gpu-jar " + jar + " does not hold " + entry
+                        + "; expected the gpu module's jar (gpu/target/qshampoo-gpu-*.jar)");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--gpu-jar " + jar + " is not a readable jar (" + e.getMessage() + ")");
+        }
+    }
+
     Path locateJar() {
         if (gpuJar != null) {
             return Files.isRegularFile(gpuJar) ? gpuJar : null;

@@ -89,6 +89,11 @@ final class TablesCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        CommandSupport.requireOutputDirectory(out);
+        if (matrix == null) {
+            // A, its eigenvectors, the reference root and one quantized copy per worker: float64 matrices of order n.
+            CommandSupport.requireHeap("--n " + n + " (at least four float64 matrices of order n)", 4 * 8.0 * n * n);
+        }
         List<Mapping> ms = new ArrayList<>();
         for (String m : mappings) {
             ms.add(Mapping.fromId(m.trim()));

@@ -69,7 +69,7 @@ public record LayerShape(String name, int[] shape, int count) {
                     count = Integer.parseInt(s.substring(star + 1).trim());
                     s = s.substring(0, star).trim();
                 }
-                String[] parts = s.split("[xX×]");
+                String[] parts = s.split("[xX×]", -1);
                 int[] dims = new int[parts.length];
                 for (int i = 0; i < parts.length; i++) {
                     dims[i] = Integer.parseInt(parts[i].trim());

@@ -63,6 +63,7 @@ public final class TraceReplay {
      *                                  replay the reference itself cannot carry out
      */
     public TraceReport run() {
+        TraceBounds.check(manifest, loader, name, Runtime.getRuntime().maxMemory());
         ShampooConfig cfg = manifest.shampooConfig();
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);
