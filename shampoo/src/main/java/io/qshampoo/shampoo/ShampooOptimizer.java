@@ -21,7 +21,8 @@ import io.qshampoo.linalg.DenseKernels;
  * opt.step(Map.of("fc1.weight", g1, "fc1.bias", gb1));
  * }</pre>
  *
- * <p>Each {@link #step} is all or nothing: it validates every gradient (name, shape, finiteness) before it
+ * <p>Each {@link #step} is all or nothing: it validates every gradient (name, shape, finiteness, and a squared
+ * norm ‖G‖²_F within fp32's range, so that no fp32-stored statistic can overflow) before it
  * changes anything, and if a parameter's update then fails — a {@link RootFailureException}, or any other
  * exception or error thrown while the parameters are stepped in turn — every parameter stepped so far, the failing
  * one included, is rolled back, so a rejected or skipped step leaves parameters and state as they were. Not
@@ -69,7 +70,8 @@ public final class ShampooOptimizer {
      *
      * @return true if the step was taken, false if it was skipped ({@link NonFinitePolicy#SKIP_STEP})
      * @throws IllegalArgumentException if a gradient is missing, unknown, mis-shaped, or (with
-     *                                  {@link NonFinitePolicy#THROW}) not finite
+     *                                  {@link NonFinitePolicy#THROW}) not finite or with ‖G‖²_F beyond
+     *                                  {@link Float#MAX_VALUE}
      * @throws RootFailureException     if a factor's root failed too many times in a row; the step is rolled back
      *                                  (the failure counters too, so the same step fails again until the cause is
      *                                  fixed)
@@ -95,6 +97,17 @@ public final class ShampooOptimizer {
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' at step " + k + " has "
                         + g.get(bad) + " at index " + g.indexString(bad) + "; expected finite values (set NonFinitePolicy.SKIP_STEP to skip such steps)");
             }
+            double squares = squaredNorm(g);
+            if (squares > Float.MAX_VALUE) {
+                if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
+                    counters[1]++;
+                    return false;
+                }
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "gradient of '%s' at step %d "
+                        + "has ‖G‖²_F = %.3g; its statistics (G·Gᵀ, Gᵀ·G, g²) are stored in fp32 and would overflow "
+                        + "beyond %.3g: expected ‖G‖²_F <= %.3g (set NonFinitePolicy.SKIP_STEP to skip such steps)",
+                        e.getKey(), k, squares, (double) Float.MAX_VALUE, (double) Float.MAX_VALUE));
+            }
         }
         byte[][] undo = new byte[states.size()][];
         int i = 0;
@@ -114,6 +127,19 @@ public final class ShampooOptimizer {
         }
         counters[0] = k;
         return true;
+    }
+
+    /**
+     * ‖G‖²_F, which bounds every entry of G·Gᵀ, Gᵀ·G and g² (|Σ_j g_ij·g_kj| ≤ ‖g_i‖·‖g_k‖ ≤ ‖G‖²_F), and so every
+     * statistic an EMA of them can reach. O(size).
+     */
+    private static double squaredNorm(DenseTensor g) {
+        double s = 0;
+        for (int k = 0; k < g.size(); k++) {
+            double x = g.get(k);
+            s += x * x;
+        }
+        return s;
     }
 
     /** A parameter's value and state, as a checkpoint holds them. */

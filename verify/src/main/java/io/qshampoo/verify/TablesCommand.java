@@ -90,7 +90,12 @@ final class TablesCommand implements Callable<Integer> {
 
     private int execute() throws Exception {
         CommandSupport.requireOutputDirectory(out);
-        if (matrix == null) {
+        if (matrix != null) {
+            int[] shape = new io.qshampoo.verify.npy.NpyLoader(Path.of("")).shape(matrix);
+            double order = shape.length == 2 ? Math.max(shape[0], shape[1]) : 0;
+            CommandSupport.requireHeap(matrix + " of order " + (long) order + " (at least four float64 matrices of "
+                    + "order n)", 4 * 8.0 * order * order);
+        } else {
             // A, its eigenvectors, the reference root and one quantized copy per worker: float64 matrices of order n.
             CommandSupport.requireHeap("--n " + n + " (at least four float64 matrices of order n)", 4 * 8.0 * n * n);
         }

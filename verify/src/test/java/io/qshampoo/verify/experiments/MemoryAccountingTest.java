@@ -134,9 +134,9 @@ class MemoryAccountingTest {
         MemoryAccounting acc = new MemoryAccounting(settings(Variant.FP32, 16L << 20));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> acc.count(LayerShape.parseList("2000000000x2000000000x2000000000")));
-        assertTrue(e.getMessage().contains("overflows"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than 2^63 elements"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> acc.count(LayerShape.parseList("2000000000x2000000000*2000000000")));
+                () -> acc.count(LayerShape.parseList("2000000000x2000000000*2")));
         assertTrue(e.getMessage().contains("exceed 2^63"), e.getMessage());
         MemoryAccounting wide = new MemoryAccounting(new MemoryAccounting.Settings(List.of(Variant.FP32), 4,
                 Mapping.LINEAR_2, BlockLayout.rowSegments(64), 1_000_000, 4096, 256, MemoryAccounting.Base.SGD,
