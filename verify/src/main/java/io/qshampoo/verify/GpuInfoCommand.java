@@ -94,7 +94,6 @@ final class GpuInfoCommand implements Callable<Integer> {
         }
     }
 
-    /** --gpu-jar, then -Dqshampoo.gpu.jar, then gpu/target/qshampoo-gpu-*.jar of the build this command came from. */
     /** A --gpu-jar that is missing or lacks the backend class is bad input (exit code 2), not "no GPU". */
     static void requireBackendJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
@@ -111,6 +110,7 @@ final class GpuInfoCommand implements Callable<Integer> {
         }
     }
 
+    /** --gpu-jar, then -Dqshampoo.gpu.jar, then gpu/target/qshampoo-gpu-*.jar of the build this command came from. */
     Path locateJar() {
         if (gpuJar != null) {
             return Files.isRegularFile(gpuJar) ? gpuJar : null;
