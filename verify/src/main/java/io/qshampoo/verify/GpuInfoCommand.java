@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
  * Memory API, so this module (JDK 17) never depends on it at compile time: the command finds it by reflection, on the
  * class path or as a jar ({@code --gpu-jar}, the system property {@code qshampoo.gpu.jar}, or the build's own
  * {@code gpu/target/qshampoo-gpu-*.jar} beside this jar's {@code verify/target}), and prints its report
- * ({@code CudaBackend.describe()}: libraries found, driver, devices, and what cannot run). Exit code 0 in every case:
- * the command reports, it does not judge.
+ * ({@code CudaBackend.describe()}: libraries found, driver, devices, and what cannot run). Exit code 0 whatever it
+ * finds: the command reports, it does not judge; only a {@code --gpu-jar} that is missing or is not the gpu module's
+ * jar is bad input (exit code 2), since the user named it.
  */
 @Command(name = "gpu-info", mixinStandardHelpOptions = true,
         description = "Report whether a GPU backend is available, and why not if it is not.")
