@@ -76,7 +76,7 @@ class ReadmeSnippetsTest {
     @Test
     void everyJavaBlockOfTheReadmeCompilesAndRuns() throws Exception {
         List<String> blocks = snippets();
-        assertEquals(3, blocks.size(), "the README's java blocks: linalg, quant, shampoo");
+        assertEquals(4, blocks.size(), "the README's java blocks: linalg, quant, shampoo, native kernels");
         Path dir = Files.createDirectories(Path.of("").toAbsolutePath().resolve("classes"));
         String linalg = run("ReadmeLinalg", blocks.get(0), dir);
         // The README's comments: the official preset stops unconverged at this κ, the converging one converges.
@@ -87,13 +87,16 @@ class ReadmeSnippetsTest {
         String shampoo = run("ReadmeShampoo", blocks.get(2), dir);
         assertTrue(!shampoo.isBlank(), "the shampoo snippet prints the state bytes");
         assertTrue(Files.size(Path.of("run.qsh")) > 0, "the shampoo snippet writes its checkpoint");
+        String kernels = run("ReadmeKernels", blocks.get(3), dir);
+        // the consumer depends on linalg-openblas: the native backend loads (a failure would print "ejml")
+        assertTrue(kernels.startsWith("openblas: residual "), kernels);
     }
 
     @Test
     void theJarsCarryTheirAutomaticModuleNames() throws IOException {
         int found = 0;
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Matcher m = Pattern.compile("qshampoo-(quant|linalg|shampoo)-[^/]*\\.jar$").matcher(entry);
+            Matcher m = Pattern.compile("qshampoo-(quant|linalg|shampoo)-[0-9][^/]*\\.jar$").matcher(entry);
             if (m.find()) {
                 try (JarFile jar = new JarFile(entry)) {
                     assertEquals("io.qshampoo." + m.group(1),

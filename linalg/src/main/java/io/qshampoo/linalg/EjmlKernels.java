@@ -125,6 +125,21 @@ final class EjmlKernels implements DenseKernels {
      */
     @Override
     public ThinSvd thinSvd(DMatrixRMaj m) {
+        // Entries near the ends of the double range (subnormal gradients, say) defeat both SVDs below; the SVD is
+        // equivariant under scaling by a power of two, which is exact, so such a matrix is scaled to order 1 first.
+        // Matrices in the usual range are not touched (their results stay bit-identical).
+        double max = CommonOps_DDRM.elementMaxAbs(m);
+        if (max > 0 && Double.isFinite(max) && (max < 0x1p-500 || max > 0x1p500)) {
+            int e = Math.getExponent(max);
+            DMatrixRMaj scaled = m.copy();
+            CommonOps_DDRM.scale(Math.scalb(1.0, -e), scaled);
+            ThinSvd t = thinSvd(scaled);
+            double[] sigma = t.sigma().clone();
+            for (int i = 0; i < sigma.length; i++) {
+                sigma[i] = Math.scalb(sigma[i], e);
+            }
+            return new ThinSvd(t.u(), sigma);
+        }
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, m.numCols, true,
                 false, true);
         if (svd.decompose(svd.inputModified() ? m.copy() : m)) {

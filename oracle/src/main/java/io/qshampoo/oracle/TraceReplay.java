@@ -74,6 +74,7 @@ public final class TraceReplay {
      *                                  replay the reference itself cannot carry out
      */
     public TraceReport run() {
+        TraceBounds.check(manifest, loader, name, Runtime.getRuntime().maxMemory());
         ShampooConfig cfg = configure.apply(withCodeTable(manifest.shampooConfig()));
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);

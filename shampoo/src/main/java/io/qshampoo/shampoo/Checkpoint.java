@@ -4,10 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
@@ -24,8 +26,9 @@ import java.util.zip.CRC32;
  *   24+F+P  4     CRC-32 of bytes [0, 24+F+P)
  * </pre>
  *
- * Files are written to a temporary sibling and moved into place, so an interrupted save never leaves a
- * half-written checkpoint under the target name.
+ * Files are written to a temporary sibling, forced to the device, and moved into place atomically, so a save
+ * that fails part-way (disk full, an I/O error, the process dying) never leaves a half-written checkpoint under
+ * the target name: the previous checkpoint there survives intact and loadable.
  */
 final class Checkpoint {
 
@@ -35,7 +38,17 @@ final class Checkpoint {
     private Checkpoint() {
     }
 
+    /** Opens the channel a checkpoint's bytes are written through (tests substitute one that fails). */
+    interface ChannelOpener {
+        FileChannel open(Path file) throws IOException;
+    }
+
     static void write(Path file, String fingerprint, byte[] payload) throws IOException {
+        write(file, fingerprint, payload, f -> FileChannel.open(f, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    static void write(Path file, String fingerprint, byte[] payload, ChannelOpener opener) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(payload.length + 256);
         DataOutputStream out = new DataOutputStream(buffer);
         byte[] fp = fingerprint.getBytes(StandardCharsets.UTF_8);
@@ -52,7 +65,13 @@ final class Checkpoint {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
-            Files.write(tmp, buffer.toByteArray());
+            try (FileChannel ch = opener.open(tmp)) {
+                ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true);
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -104,7 +123,8 @@ final class Checkpoint {
         }
         String fingerprint = new String(fp, StandardCharsets.UTF_8);
         if (!fingerprint.equals(expectedFingerprint)) {
-            throw new CheckpointException(src + " was written for another optimizer:\n--- checkpoint\n" + fingerprint
+            throw new CheckpointException(src + " was written for another optimizer: "
+                    + FingerprintDiff.describe(fingerprint, expectedFingerprint) + "\n--- checkpoint\n" + fingerprint
                     + "--- this optimizer\n" + expectedFingerprint);
         }
         return payload;

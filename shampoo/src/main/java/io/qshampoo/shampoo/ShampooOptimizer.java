@@ -22,8 +22,12 @@ import io.qshampoo.quant.BlockQuantizer;
  * opt.step(Map.of("fc1.weight", g1, "fc1.bias", gb1));
  * }</pre>
  *
- * <p>Each {@link #step} validates every gradient (name, shape, finiteness) before it changes anything,
- * so a rejected or skipped step leaves parameters and state untouched. Not thread-safe.
+ * <p>Each {@link #step} is all or nothing: it validates every gradient (name, shape, finiteness, and a squared
+ * norm ‖G‖²_F within fp32's range, so that no fp32-stored statistic can overflow) before it
+ * changes anything, and if a parameter's update then fails — a {@link RootFailureException}, or any other
+ * exception or error thrown while the parameters are stepped in turn — every parameter stepped so far, the failing
+ * one included, is rolled back, so a rejected or skipped step leaves parameters and state as they were. Not
+ * thread-safe.
  */
 public final class ShampooOptimizer {
 
@@ -57,12 +61,21 @@ public final class ShampooOptimizer {
     }
 
     /**
-     * One optimizer step with a gradient for every parameter.
+     * One optimizer step with a gradient for every parameter; all or nothing (see the class Javadoc).
+     *
+     * <p>Cost of the all-or-nothing guarantee: before a parameter is stepped, its state and value are serialized
+     * as a checkpoint would hold them (O(state bytes + parameter bytes) time, and a transient buffer of that size
+     * per parameter until the step ends); a failure rebuilds the stepped parameters' states from those buffers.
+     * Next to the step itself — a statistic G·Gᵀ of a block of order n costs n²·m flops and the stored factor is
+     * at most 4·n² bytes — the copy is a fraction of order 1/m of the step's work.
      *
      * @return true if the step was taken, false if it was skipped ({@link NonFinitePolicy#SKIP_STEP})
      * @throws IllegalArgumentException if a gradient is missing, unknown, mis-shaped, or (with
-     *                                  {@link NonFinitePolicy#THROW}) not finite
-     * @throws RootFailureException     if a factor's root failed too many times in a row
+     *                                  {@link NonFinitePolicy#THROW}) not finite or with ‖G‖²_F beyond
+     *                                  {@link Float#MAX_VALUE}
+     * @throws RootFailureException     if a factor's root failed too many times in a row; the step is rolled back
+     *                                  (the failure counters too, so the same step fails again until the cause is
+     *                                  fixed)
      */
     public boolean step(Map<String, DenseTensor> gradients) {
         if (gradients == null || gradients.size() != parameters.size() || !gradients.keySet().containsAll(parameters.keySet())) {
@@ -85,12 +98,85 @@ public final class ShampooOptimizer {
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' at step " + k + " has "
                         + g.get(bad) + " at index " + g.indexString(bad) + "; expected finite values (set NonFinitePolicy.SKIP_STEP to skip such steps)");
             }
+            double squares = squaredNorm(g);
+            if (squares > Float.MAX_VALUE) {
+                if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
+                    counters[1]++;
+                    return false;
+                }
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "gradient of '%s' at step %d "
+                        + "has ‖G‖²_F = %.3g; its statistics (G·Gᵀ, Gᵀ·G, g²) are stored in fp32 and would overflow "
+                        + "beyond %.3g: expected ‖G‖²_F <= %.3g (set NonFinitePolicy.SKIP_STEP to skip such steps)",
+                        e.getKey(), k, squares, (double) Float.MAX_VALUE, (double) Float.MAX_VALUE));
+            }
         }
-        for (ParameterState s : states) {
-            s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate);
+        byte[][] undo = new byte[states.size()][];
+        int i = 0;
+        try {
+            for (; i < states.size(); i++) {
+                ParameterState s = states.get(i);
+                undo[i] = snapshot(s);
+                s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate);
+            }
+        } catch (RuntimeException | Error e) {
+            try {
+                rollBack(undo, i);
+            } catch (RuntimeException | Error again) { // e.g. the heap ran out while rebuilding: say so with e
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         counters[0] = k;
         return true;
+    }
+
+    /**
+     * ‖G‖²_F, which bounds every entry of G·Gᵀ, Gᵀ·G and g² (|Σ_j g_ij·g_kj| ≤ ‖g_i‖·‖g_k‖ ≤ ‖G‖²_F), and so every
+     * statistic an EMA of them can reach. O(size).
+     */
+    private static double squaredNorm(DenseTensor g) {
+        double s = 0;
+        for (int k = 0; k < g.size(); k++) {
+            double x = g.get(k);
+            s += x * x;
+        }
+        return s;
+    }
+
+    /** A parameter's value and state, as a checkpoint holds them. */
+    private byte[] snapshot(ParameterState s) {
+        StateOutput out = new StateOutput();
+        writeValue(out, s.name());
+        s.save(out);
+        return out.toByteArray();
+    }
+
+    /** Restores parameters 0…last from their snapshots: fresh states restored as from a checkpoint, values copied. */
+    private void rollBack(byte[][] undo, int last) {
+        for (int j = 0; j <= Math.min(last, states.size() - 1); j++) {
+            ParameterState old = states.get(j);
+            DenseTensor p = parameters.get(old.name());
+            StateInput in = new StateInput(undo[j], "the snapshot of '" + old.name() + "' taken before step "
+                    + (counters[0] + 1));
+            if (p.precision() == DenseTensor.Precision.FLOAT32) {
+                in.readFloats(old.name() + ".value", p.float32Data());
+            } else {
+                in.readDoubles(old.name() + ".value", p.float64Data());
+            }
+            ParameterState fresh = new ParameterState(old.name(), p.shape(), p.size(), config, baseOptimizer, backend);
+            fresh.restore(in);
+            in.requireEnd();
+            states.set(j, fresh);
+        }
+    }
+
+    private void writeValue(StateOutput out, String name) {
+        DenseTensor p = parameters.get(name);
+        if (p.precision() == DenseTensor.Precision.FLOAT32) {
+            out.writeFloats(name + ".value", p.float32Data());
+        } else {
+            out.writeDoubles(name + ".value", p.float64Data());
+        }
     }
 
     /** Steps taken (skipped steps not counted). */
@@ -189,12 +275,7 @@ public final class ShampooOptimizer {
         out.writeLong("skipped", counters[1]);
         out.writeDouble("learningRate", learningRate);
         for (ParameterState s : states) {
-            DenseTensor p = parameters.get(s.name());
-            if (p.precision() == DenseTensor.Precision.FLOAT32) {
-                out.writeFloats(s.name() + ".value", p.float32Data());
-            } else {
-                out.writeDoubles(s.name() + ".value", p.float64Data());
-            }
+            writeValue(out, s.name());
             s.save(out);
         }
         Checkpoint.write(file, fingerprint(), out.toByteArray());

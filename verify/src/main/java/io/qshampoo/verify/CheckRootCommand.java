@@ -101,6 +101,13 @@ final class CheckRootCommand extends OracleCommand {
         Precision prec = Precision.fromId(precision);
         NpyLoader loader = new NpyLoader(Path.of(""));
         boolean isFactor = source.factor != null;
+        int[] shape = loader.shape(isFactor ? source.factor : source.matrix);
+        if (shape.length == 2) {
+            // A, its symmetric part, the reference root, their root and the eigen workspace: float64, order n.
+            double n = Math.max(shape[0], shape[1]);
+            CommandSupport.requireHeap("checking a root of order " + (long) n + " (five float64 matrices of order n)",
+                    5 * 8 * n * n);
+        }
         MatrixFile in = MatrixFile.of(loader.read(isFactor ? source.factor : source.matrix),
                 isFactor ? "factor" : "matrix", false).requireSquare(isFactor ? "factor" : "matrix")
                 .requireFinite(isFactor ? "factor" : "matrix");

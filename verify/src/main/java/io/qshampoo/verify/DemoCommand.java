@@ -47,6 +47,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            CommandSupport.requireOutputDirectory(out);
+        } catch (IllegalArgumentException e) {
+            return CommandSupport.badInput("demo", e);
+        }
         long start = System.nanoTime();
         List<String[]> steps = steps();
         for (int i = 0; i < steps.size(); i++) {

@@ -102,6 +102,11 @@ final class FeedbackCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        CommandSupport.requireOutputDirectory(out);
+        int width = cols == null ? n : cols;
+        // The reference EMA factor and one gradient per run: float64, n × n and n × k.
+        CommandSupport.requireHeap("--n " + n + " --cols " + width + " (a float64 factor n × n and a gradient n × k)",
+                8.0 * n * ((double) n + width));
         try (KernelsOption.Scope k = kernels.apply()) {
             return execute(k.selection().describe());
         }

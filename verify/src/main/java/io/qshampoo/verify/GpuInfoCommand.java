@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
  * Memory API, so this module (JDK 17) never depends on it at compile time: the command finds it by reflection, on the
  * class path or as a jar ({@code --gpu-jar}, the system property {@code qshampoo.gpu.jar}, or the build's own
  * {@code gpu/target/qshampoo-gpu-*.jar} beside this jar's {@code verify/target}), and prints its report
- * ({@code CudaBackend.describe()}: libraries found, driver, devices, and what cannot run). Exit code 0 in every case:
- * the command reports, it does not judge.
+ * ({@code CudaBackend.describe()}: libraries found, driver, devices, and what cannot run). Exit code 0 whatever it
+ * finds: the command reports, it does not judge; only a {@code --gpu-jar} that is missing or is not the gpu module's
+ * jar is bad input (exit code 2), since the user named it.
  */
 @Command(name = "gpu-info", mixinStandardHelpOptions = true,
         description = "Report whether a GPU backend is available, and why not if it is not.")
@@ -40,6 +41,9 @@ final class GpuInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (gpuJar != null) {
+            requireBackendJar(gpuJar);
+        }
         int feature = Runtime.version().feature();
         out.println("Java runtime: " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
         boolean ffm = feature >= 22 && present("java.lang.foreign.Linker", ClassLoader.getSystemClassLoader());
@@ -88,6 +92,22 @@ final class GpuInfoCommand implements Callable<Integer> {
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
+        }
+    }
+
+    /** A --gpu-jar that is missing or lacks the backend class is bad input (exit code 2), not "no GPU". */
+    static void requireBackendJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("--gpu-jar " + jar + ": no such file");
+        }
+        String entry = BACKEND.replace('.', '/') + ".class";
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            if (zip.getEntry(entry) == null) {
+                throw new IllegalArgumentException("--gpu-jar " + jar + " does not hold " + entry
+                        + "; expected the gpu module's jar (gpu/target/qshampoo-gpu-*.jar)");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--gpu-jar " + jar + " is not a readable jar (" + e.getMessage() + ")");
         }
     }
 

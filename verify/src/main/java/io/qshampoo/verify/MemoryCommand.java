@@ -92,6 +92,7 @@ final class MemoryCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        CommandSupport.requireOutputDirectory(out);
         List<Variant> vs = new ArrayList<>();
         if (variants == null) {
             vs.addAll(List.of(Variant.values()));

@@ -16,7 +16,7 @@ abstract class OracleCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** Exit code 2: bad input. */
-    static final int BAD_INPUT = 2;
+    static final int BAD_INPUT = ExitCodes.BAD_INPUT;
 
     @Override
     public final Integer call() {

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code qshampoo} command. Each subcommand is one class in this module; this class only lists them.
- * Exit codes: 0 success (for {@code check}: agreement), 1 disagreement, 2 bad input or usage.
+ * Exit codes ({@link ExitCodes}): 0 success (for {@code check}: agreement), 1 disagreement, 2 bad input or usage,
+ * 3 internal error (one line; the stack trace with {@code --debug}, which every subcommand accepts).
  */
 @Command(name = "qshampoo", mixinStandardHelpOptions = true, versionProvider = Qshampoo.Version.class,
         description = "Reference toolkit for memory-efficient Shampoo: 32-bit and 4-bit preconditioners, Cholesky "
@@ -18,11 +19,29 @@ public final class Qshampoo implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Runs the command line and returns its exit code. */
+    @CommandLine.Option(names = ExitCodes.DEBUG, scope = CommandLine.ScopeType.INHERIT,
+            description = "On an internal error (exit code 3), print the stack trace.")
+    boolean debug;
+
+    /**
+     * Runs the command line and returns its exit code (0, 1, 2 or 3 as {@link ExitCodes} says); never throws,
+     * not even for an {@link Error}.
+     */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Qshampoo());
-        cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException ? 2 : 1);
-        return cl.execute(args);
+        return run(new CommandLine(new Qshampoo()), args);
+    }
+
+    /** Runs a command line built on a {@code Qshampoo} (tests add subcommands to it). */
+    static int run(CommandLine cl, String... args) {
+        cl.setExecutionExceptionHandler((e, line, parsed) -> ExitCodes.report(e,
+                line.getCommandSpec().qualifiedName(), ExitCodes.debug(parsed), line.getErr()));
+        try {
+            return cl.execute(args);
+        } catch (Throwable t) { // an Error escapes picocli's handler; it still gets one line and exit code 3
+            CommandLine.ParseResult parsed = cl.getParseResult();
+            return ExitCodes.report(t, ExitCodes.commandName(parsed, "qshampoo"), parsed != null && ExitCodes.debug(parsed),
+                    cl.getErr());
+        }
     }
 
     public static void main(String[] args) {

@@ -96,6 +96,16 @@ final class TablesCommand implements Callable<Integer> {
     }
 
     private int execute() throws Exception {
+        CommandSupport.requireOutputDirectory(out);
+        if (matrix != null) {
+            int[] shape = new io.qshampoo.oracle.npy.NpyLoader(Path.of("")).shape(matrix);
+            double order = shape.length == 2 ? Math.max(shape[0], shape[1]) : 0;
+            CommandSupport.requireHeap(matrix + " of order " + (long) order + " (at least four float64 matrices of "
+                    + "order n)", 4 * 8.0 * order * order);
+        } else {
+            // A, its eigenvectors, the reference root and one quantized copy per worker: float64 matrices of order n.
+            CommandSupport.requireHeap("--n " + n + " (at least four float64 matrices of order n)", 4 * 8.0 * n * n);
+        }
         try (KernelsOption.Scope k = kernels.apply()) {
             return execute(k.selection().describe());
         }

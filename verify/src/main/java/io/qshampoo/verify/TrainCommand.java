@@ -196,6 +196,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--train-limit is " + trainLimit + " and --test-limit " + testLimit
                     + "; expected values >= 0 (0: no limit)");
         }
+        requireFits(dataset.equals("digits") ? 64 : 784, hiddenSizes, config.batch());
+        CommandSupport.requireOutputDirectory(out);
         Map<String, Double> rates = learningRates(ids, settings);
         TrainListener listener = switch (progress) {
             case "auto" -> CommandSupport.onTerminal() ? new ProgressBar(System.err, true) : TrainListener.NONE;
@@ -305,6 +307,27 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return rates;
+    }
+
+    /**
+     * Refuses a network whose least memory exceeds the heap, before anything is allocated: float64 weights and
+     * their gradients (16 bytes a parameter) and the mini-batch's activations and their gradients (16 bytes per
+     * batch row and unit). A lower bound, so a refusal is never wrong.
+     */
+    private static void requireFits(int inputs, int[] hidden, int batch) {
+        double params = 0;
+        double units = inputs;
+        int previous = inputs;
+        for (int h : hidden) {
+            params += ((double) previous + 1) * h;
+            units += h;
+            previous = h;
+        }
+        params += ((double) previous + 1) * 10;
+        units += 10;
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--hidden %s with --batch %d (%,.0f parameters "
+                + "and their gradients, the batch's activations)", java.util.Arrays.toString(hidden), batch, params),
+                16 * params + 16 * units * batch);
     }
 
     private static int positive(String option, int v) {

@@ -18,7 +18,12 @@ final class Cli {
     private Cli() {
     }
 
-    static synchronized Result run(String... args) {
+    static Result run(String... args) {
+        return run(null, args);
+    }
+
+    /** Runs a command line built on {@code new CommandLine(new Qshampoo())} (or that itself when null). */
+    static synchronized Result run(java.util.function.UnaryOperator<picocli.CommandLine> customize, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,7 +31,8 @@ final class Cli {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Qshampoo.run(args);
+            int code = customize == null ? Qshampoo.run(args)
+                    : Qshampoo.run(customize.apply(new picocli.CommandLine(new Qshampoo())), args);
             System.out.flush();
             System.err.flush();
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code qshampoo gpu-info} reports, on any runtime, what it found; it never fails. */
+/** {@code qshampoo gpu-info} reports, on any runtime, what it found (exit 0); only a bad --gpu-jar is exit 2. */
 class GpuInfoCommandTest {
 
     static String run(GpuInfoCommand c) {
@@ -34,15 +34,23 @@ class GpuInfoCommandTest {
     }
 
     @Test
-    void aMissingJarIsReportedAsNotInThisBuild() {
-        GpuInfoCommand c = new GpuInfoCommand();
-        c.gpuJar = Path.of("does-not-exist", "qshampoo-gpu.jar");
-        String report = run(c);
-        assertTrue(report.contains("GPU backend: not in this build"), report);
+    void aNamedJarThatIsMissingOrNotTheGpuJarIsBadInput() throws Exception {
+        Cli.Result r = Cli.run("gpu-info", "--gpu-jar", Path.of("does-not-exist", "qshampoo-gpu.jar").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("qshampoo-gpu.jar: no such file"), r::toString);
+        Path notGpu = java.nio.file.Files.createTempFile("not-gpu", ".jar");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(notGpu))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("a/B.class"));
+            z.closeEntry();
+        }
+        r = Cli.run("gpu-info", "--gpu-jar", notGpu.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("does not hold io/qshampoo/gpu/CudaBackend.class"), r::toString);
+        java.nio.file.Files.delete(notGpu);
     }
 
     @Test
     void isASubcommand() {
-        assertEquals(0, Qshampoo.run("gpu-info", "--gpu-jar", "does-not-exist.jar"));
+        assertEquals(0, Cli.run("gpu-info").exitCode());
     }
 }

@@ -49,6 +49,20 @@ public final class NpyLoader {
     }
 
     /**
+     * The shape of the array a reference names, without reading an npy file's payload (an npz archive or a
+     * safetensors file is read once, as {@link #read} does). For checking sizes before anything of that size is
+     * allocated.
+     *
+     * @throws IllegalArgumentException naming the file (and key) if it is missing or malformed
+     */
+    public int[] shape(String reference) {
+        if (reference != null && !reference.isBlank() && containerEnd(reference) < 0) {
+            return NpyReader.header(base.resolve(reference)).shape();
+        }
+        return read(reference).shape();
+    }
+
+    /**
      * Reads the array a reference names.
      *
      * @throws IllegalArgumentException naming the file (and key) if it is missing or malformed

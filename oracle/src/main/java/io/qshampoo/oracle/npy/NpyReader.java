@@ -52,6 +52,94 @@ public final class NpyReader {
      * @param source the file name (or "archive.npz:entry") for messages
      */
     public static NpyArray parse(byte[] bytes, String source) {
+        Located at = locate(bytes, source);
+        NpyHeader header = at.header();
+        int payloadStart = at.payloadStart();
+        long expected = header.payloadBytes();
+        long found = bytes.length - payloadStart;
+        if (found < expected) {
+            throw new NpyFormatException(source, "truncated payload: shape " + Arrays.toString(header.shape()) + " of "
+                    + header.dtype().numpyName() + " needs " + expected + " bytes after the header, found " + found);
+        }
+        if (found > expected) {
+            throw new NpyFormatException(source, (found - expected) + " unexpected bytes after the payload: shape "
+                    + Arrays.toString(header.shape()) + " of " + header.dtype().numpyName() + " needs " + expected
+                    + " bytes after the header, found " + found);
+        }
+        byte[] payload = Arrays.copyOfRange(bytes, payloadStart, bytes.length);
+        int itemSize = header.dtype().itemSize();
+        if (header.order() == ByteOrder.BIG_ENDIAN) {
+            MemoryOrder.swapBytes(payload, itemSize);
+        }
+        if (header.fortranOrder()) {
+            payload = MemoryOrder.fortranToC(payload, header.shape(), itemSize);
+        }
+        if (header.dtype() == NpyDtype.BOOL) {
+            for (int k = 0; k < payload.length; k++) {
+                if (payload[k] != 0 && payload[k] != 1) {
+                    throw new NpyFormatException(source, "bool element " + k + " is byte " + (payload[k] & 0xff)
+                            + "; expected 0 or 1");
+                }
+            }
+        }
+        return NpyArray.wrapLittleEndian(header.dtype(), header.shape(), payload, source);
+    }
+
+    /** A parsed header and the offset where the payload starts. */
+    private record Located(NpyHeader header, int payloadStart) {
+    }
+
+    /**
+     * Reads only the header of an npy file — at most the preamble and the header length it declares, never the
+     * payload — and checks that the file's size is exactly what the header implies. For checking shapes before
+     * anything of that size is allocated.
+     *
+     * @throws IllegalArgumentException naming the file if it is missing, unreadable or malformed
+     */
+    public static NpyHeader header(Path file) {
+        String source = file.toString();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            ByteBuffer pre = ByteBuffer.allocate((int) Math.min(size, 12));
+            readFully(ch, pre, 0);
+            byte[] preamble = pre.array();
+            long declared = preamble.length >= 10 && (preamble[6] & 0xff) == 1 ? 10 + (ByteBuffer.wrap(preamble)
+                    .order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xffffL)
+                    : preamble.length >= 12 ? 12 + (ByteBuffer.wrap(preamble).order(ByteOrder.LITTLE_ENDIAN).getInt(8)
+                    & 0xffffffffL) : preamble.length;
+            // Never more than the file holds: a header length beyond it is reported by locate() as truncated.
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(Math.min(size, declared), NpyArray.MAX_BYTES));
+            readFully(ch, head, 0);
+            Located at = locate(head.array(), source);
+            long found = size - at.payloadStart();
+            long expected = at.header().payloadBytes();
+            if (found != expected) {
+                throw new NpyFormatException(source, (found < expected ? "truncated payload" : (found - expected)
+                        + " unexpected bytes after the payload") + ": shape " + Arrays.toString(at.header().shape())
+                        + " of " + at.header().dtype().numpyName() + " needs " + expected
+                        + " bytes after the header, found " + found);
+            }
+            return at.header();
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read (" + e + ")");
+        }
+    }
+
+    private static void readFully(java.nio.channels.FileChannel ch, ByteBuffer b, long position) throws IOException {
+        long p = position;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+                throw new IOException("end of file after " + p + " bytes");
+            }
+            p += n;
+        }
+    }
+
+    /** Magic, version, header length and header dict of the bytes (which need not hold the payload). */
+    private static Located locate(byte[] bytes, String source) {
         int magicLength = NpyHeader.MAGIC.length;
         byte[] start = Arrays.copyOf(bytes, Math.min(bytes.length, magicLength));
         if (!Arrays.equals(start, NpyHeader.MAGIC)) {
@@ -87,36 +175,7 @@ public final class NpyReader {
                     + " header bytes, the file has " + (bytes.length - prefix) + " after the preamble");
         }
         String text = decode(bytes, prefix, (int) headerLength, major, source);
-        NpyHeader header = NpyHeader.of(HeaderDictParser.parse(text, source), source);
-        int payloadStart = prefix + (int) headerLength;
-        long expected = header.payloadBytes();
-        long found = bytes.length - payloadStart;
-        if (found < expected) {
-            throw new NpyFormatException(source, "truncated payload: shape " + Arrays.toString(header.shape()) + " of "
-                    + header.dtype().numpyName() + " needs " + expected + " bytes after the header, found " + found);
-        }
-        if (found > expected) {
-            throw new NpyFormatException(source, (found - expected) + " unexpected bytes after the payload: shape "
-                    + Arrays.toString(header.shape()) + " of " + header.dtype().numpyName() + " needs " + expected
-                    + " bytes after the header, found " + found);
-        }
-        byte[] payload = Arrays.copyOfRange(bytes, payloadStart, bytes.length);
-        int itemSize = header.dtype().itemSize();
-        if (header.order() == ByteOrder.BIG_ENDIAN) {
-            MemoryOrder.swapBytes(payload, itemSize);
-        }
-        if (header.fortranOrder()) {
-            payload = MemoryOrder.fortranToC(payload, header.shape(), itemSize);
-        }
-        if (header.dtype() == NpyDtype.BOOL) {
-            for (int k = 0; k < payload.length; k++) {
-                if (payload[k] != 0 && payload[k] != 1) {
-                    throw new NpyFormatException(source, "bool element " + k + " is byte " + (payload[k] & 0xff)
-                            + "; expected 0 or 1");
-                }
-            }
-        }
-        return NpyArray.wrapLittleEndian(header.dtype(), header.shape(), payload, source);
+        return new Located(NpyHeader.of(HeaderDictParser.parse(text, source), source), prefix + (int) headerLength);
     }
 
     private static String decode(byte[] bytes, int offset, int length, int major, String source) {

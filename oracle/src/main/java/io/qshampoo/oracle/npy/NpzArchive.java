@@ -47,13 +47,23 @@ public final class NpzArchive {
                             + "' is not an npy file; an npz archive holds only <key>.npy entries");
                 }
                 String key = name.substring(0, name.length() - 4);
-                if (e.getSize() > NpyArray.MAX_BYTES) {
-                    throw new NpyFormatException(file + ":" + key, "entry of " + e.getSize() + " bytes exceeds "
+                long size = e.getSize();
+                if (size < 0) {
+                    throw new NpyFormatException(file + ":" + key, "entry size is not recorded; expected an archive "
+                            + "as np.savez writes it");
+                }
+                if (size > NpyArray.MAX_BYTES) {
+                    throw new NpyFormatException(file + ":" + key, "entry of " + size + " bytes exceeds "
                             + NpyArray.MAX_BYTES + ", the most a Java array holds");
                 }
                 byte[] bytes;
                 try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readAllBytes();
+                    // At most the recorded size (+1 to notice more): a lying size cannot make us inflate a bomb.
+                    bytes = in.readNBytes((int) size + 1);
+                }
+                if (bytes.length != size) {
+                    throw new NpyFormatException(file + ":" + key, "entry holds " + (bytes.length > size ? "more than "
+                            : "") + bytes.length + " bytes; the archive records " + size);
                 }
                 out.put(key, NpyReader.parse(bytes, file + ":" + key));
             }

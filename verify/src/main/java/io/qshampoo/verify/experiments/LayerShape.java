@@ -26,10 +26,24 @@ public record LayerShape(String name, int[] shape, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count of '" + name + "' is " + count + "; expected >= 1");
         }
+        long elements = 1;
+        for (int d : shape) {
+            elements = multiplyExact(elements, d, name, shape);
+        }
+        multiplyExact(elements, count, name, shape);
         shape = shape.clone();
     }
 
-    /** Elements of one instance. */
+    private static long multiplyExact(long a, long b, String name, int[] shape) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of '" + name
+                    + "' has more than 2^63 elements (with its count); expected a countable shape");
+        }
+    }
+
+    /** Elements of one instance (fits a long: checked on construction, count included). */
     public long elements() {
         long e = 1;
         for (int d : shape) {
@@ -69,7 +83,7 @@ public record LayerShape(String name, int[] shape, int count) {
                     count = Integer.parseInt(s.substring(star + 1).trim());
                     s = s.substring(0, star).trim();
                 }
-                String[] parts = s.split("[xX×]");
+                String[] parts = s.split("[xX×]", -1);
                 int[] dims = new int[parts.length];
                 for (int i = 0; i < parts.length; i++) {
                     dims[i] = Integer.parseInt(parts[i].trim());

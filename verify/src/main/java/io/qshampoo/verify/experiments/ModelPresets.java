@@ -54,7 +54,16 @@ public final class ModelPresets {
 
     /** Total parameter count of a shape list. */
     public static long parameters(List<LayerShape> shapes) {
-        return shapes.stream().mapToLong(s -> s.elements() * s.count()).sum();
+        long total = 0;
+        for (LayerShape s : shapes) {
+            try {
+                total = Math.addExact(total, s.elements() * s.count()); // the product fits: LayerShape checks it
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("the shapes hold more than 2^63 parameters in all; expected a "
+                        + "countable model");
+            }
+        }
+        return total;
     }
 
     static List<LayerShape> resnet34(int classes) {

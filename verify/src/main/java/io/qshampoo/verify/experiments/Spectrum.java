@@ -22,6 +22,17 @@ public record Spectrum(List<Level> levels) {
             throw new IllegalArgumentException("spectrum has no levels; expected value:count pairs such as 1:600,1e-4:600");
         }
         levels = List.copyOf(levels);
+        long total = 0;
+        for (Level l : levels) {
+            if (l.count() < 1) {
+                throw new IllegalArgumentException("spectrum count " + l.count() + "; expected >= 1");
+            }
+            total += l.count();
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("spectrum counts add up to " + total + "; expected at most "
+                    + Integer.MAX_VALUE + " (they are scaled to the matrix order anyway)");
+        }
     }
 
     /**

@@ -118,9 +118,11 @@ public final class IdxReader {
                     throw new IdxFormatException(file + " declares more than 2^31 values; expected a data set that fits a Java array");
                 }
             }
-            byte[] data = new byte[(int) size];
-            got = in.readNBytes(data, 0, data.length);
-            if (got < data.length) {
+            // Read what is there, never more than declared: the buffer grows with the data actually present, so
+            // a short file that declares 2^31 values costs its own size, not 2 GiB.
+            byte[] data = in.readNBytes((int) size);
+            got = data.length;
+            if (got < size) {
                 throw new IdxFormatException(file + " is truncated: its header declares " + dimString(dims) + " = "
                         + size + " bytes of data, but only " + got + " follow the header");
             }

@@ -2,6 +2,7 @@ package io.qshampoo.verify.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -94,6 +95,57 @@ class MemoryAccountingTest {
     }
 
     /**
+     * 10^8 × 10^8 (10^16 elements, about 7·10^9 blocks of order 1200) is counted in closed form from its four
+     * distinct block shapes: the result equals the block counts times each block's own bytes, in well under a
+     * second of counting after the one-block optimizers are built.
+     */
+    @ParameterizedTest
+    @CsvSource({"FP32", "CQ_EF", "SKETCHY"})
+    void hugeParametersAreCountedInClosedForm(Variant v) {
+        MemoryAccounting acc = new MemoryAccounting(settings(v, 16L << 20));
+        long full = 100_000_000L / 1200; // 83,333 full blocks per side, remainder 400
+        long expected = full * full * acc.direct(v, new int[] {1200, 1200})[0].total()
+                + 2 * full * acc.direct(v, new int[] {1200, 400})[0].total() // (1200, 400) and (400, 1200) are equal
+                + acc.direct(v, new int[] {400, 400})[0].total();
+        assertEquals(acc.direct(v, new int[] {1200, 400})[0].total(), acc.direct(v, new int[] {400, 1200})[0].total());
+        long t0 = System.nanoTime();
+        MemoryAccounting.Result r = acc.count(LayerShape.parseList("100000000x100000000"));
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "counting took " + (System.nanoTime() - t0) / 1e9 + " s");
+        assertEquals(expected, r.lines().get(0).state().total());
+    }
+
+    /** A vector above the direct limit is counted from two shorter ones; it equals the direct count. */
+    @ParameterizedTest
+    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "SKETCHY,ADAMW", "EIGEN,SGDM"})
+    void longVectorsAreCountedAffinely(Variant v, MemoryAccounting.Base base) {
+        MemoryAccounting.Settings s = new MemoryAccounting.Settings(List.of(v), 4, Mapping.LINEAR_2,
+                BlockLayout.rowSegments(64), 1200, 4096, 16, base, Grafting.ADAGRAD, 16L << 20);
+        MemoryAccounting acc = new MemoryAccounting(s);
+        int n = 3 * MemoryAccounting.VECTOR_LIMIT + 17;
+        StateBytes[] affine = acc.perParameter(v, new int[] {n});
+        StateBytes[] direct = acc.direct(v, new int[] {n});
+        assertEquals(direct[0], affine[0]);
+        assertEquals(direct[1], affine[1]);
+    }
+
+    /** Counts beyond 2^63 bytes and blocks that cannot be built are refused with a message, not an overflow or OOM. */
+    @Test
+    void refusesWhatCannotBeCounted() {
+        MemoryAccounting acc = new MemoryAccounting(settings(Variant.FP32, 16L << 20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> acc.count(LayerShape.parseList("2000000000x2000000000x2000000000")));
+        assertTrue(e.getMessage().contains("more than 2^63 elements"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> acc.count(LayerShape.parseList("2000000000x2000000000*2")));
+        assertTrue(e.getMessage().contains("exceed 2^63"), e.getMessage());
+        MemoryAccounting wide = new MemoryAccounting(new MemoryAccounting.Settings(List.of(Variant.FP32), 4,
+                Mapping.LINEAR_2, BlockLayout.rowSegments(64), 1_000_000, 4096, 256, MemoryAccounting.Base.SGD,
+                Grafting.SGD, 16L << 20));
+        e = assertThrows(IllegalArgumentException.class, () -> wide.count(LayerShape.parseList("1000000x1000000")));
+        assertTrue(e.getMessage().contains("lower --max-order"), e.getMessage());
+    }
+
+    /**
      * Parameter counts of the presets, computed here from the architecture independently of the shape lists.
      * ResNet-34 (CIFAR form): 21,282,122 parameters with a 10-way head (the figure kuangliu/pytorch-cifar's model
      * has), plus 90·512 + 90 for 100 classes.
@@ -125,5 +177,7 @@ class MemoryAccountingTest {
         assertEquals("768", s.get(2).shapeString());
         assertThrows(IllegalArgumentException.class, () -> LayerShape.parseList("1024y1024"));
         assertThrows(IllegalArgumentException.class, () -> LayerShape.parseList("0x5"));
+        assertThrows(IllegalArgumentException.class, () -> LayerShape.parseList("64x64x"));
+        assertThrows(IllegalArgumentException.class, () -> LayerShape.parseList("x64"));
     }
 }
