@@ -35,6 +35,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
     private final CodeTable table;
     private final BlockLayout layout;
     private final ForkJoinPool pool;
+    private final BlockKernel kernel;
 
     private CpuBlockQuantizer(CodeTable table, BlockLayout layout, ForkJoinPool pool) {
         if (table == null || layout == null) {
@@ -43,6 +44,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
         this.table = table;
         this.layout = layout;
         this.pool = pool;
+        this.kernel = BlockKernels.forTable(table);
     }
 
     /** Single-threaded quantizer. */
@@ -71,6 +73,15 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
     @Override
     public BlockLayout layout() {
         return layout;
+    }
+
+    /**
+     * Which inner loops run, for reports: {@code "scalar"}, or the Vector API kernel of the multi-release jar
+     * on JDK 25 (see {@link BlockKernel}); with the reason when the Vector API kernel is not used.
+     */
+    public String kernel() {
+        String d = kernel.description();
+        return d.equals("scalar") ? BlockKernels.description() : d;
     }
 
     /** Whether calls are split over a fork-join pool. */
@@ -216,7 +227,10 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
         final byte[] buckets;
         final float[] th;
         final boolean tiles;
+        final BlockKernel kernel;
         float[] scratch;
+        /** The 16 scaled entries of a 4-bit block while decoding. */
+        final float[] scaled = new float[16];
         /** The array that the last {@link #load} made element (i, j) readable in, at offset + j. */
         float[] arr;
 
@@ -235,6 +249,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             this.buckets = table.buckets();
             this.th = table.thresholdsArray();
             this.tiles = q.layout.kind() == BlockLayout.Kind.TILES;
+            this.kernel = q.kernel;
         }
 
         /** Makes elements (i, from … to−1) readable as arr[offset + j]; returns the offset. */
@@ -254,12 +269,8 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             return 0;
         }
 
-        static int maxAbsBits(float[] a, int from, int to) {
-            int m = 0;
-            for (int k = from; k < to; k++) {
-                m = Math.max(m, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
-            }
-            return m;
+        int maxAbsBits(float[] a, int from, int to) {
+            return kernel.maxAbsBits(a, from, to);
         }
 
         static float reciprocal(float n) {
@@ -270,9 +281,17 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
 
         boolean rowSegments(int r0, int r1, boolean diagReal) {
             int perRow = (int) BlockLayout.ceilDiv(cols, b);
+            // 4-bit, no diagonal, every row starting on a byte: the kernel's fused row loop
+            boolean fused = kernel.fourBit && !diagReal && (cols & 1) == 0;
             for (int i = r0; i < r1; i++) {
                 int off = load(i, 0, cols);
                 float[] a = arr;
+                if (fused) {
+                    if (!kernel.rowSegments4(a, off, cols, b, scales, i * perRow, codes, (i * cols) >>> 1)) {
+                        return false;
+                    }
+                    continue;
+                }
                 if (diagReal) {
                     float v = a[off + i];
                     if (!Float.isFinite(v)) {
@@ -480,13 +499,8 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             }
         }
 
-        /**
-         * 4-bit fast path, {@link CodeTable#encodeFinite} inlined: per element a multiply, one bucket load and
-         * (rarely) a comparison; two codes per byte, the lower index in the low nibble.
-         */
+        /** 4-bit fast path: an odd head or tail code alone, the pairs between by {@link BlockKernel#encode4}. */
         private void encodeRun4(float[] a, int from, int to, float scale, int g0) {
-            final byte[] bk = buckets;
-            final float[] t = th;
             final byte[] out = codes;
             int k = from;
             int g = g0;
@@ -495,22 +509,9 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                 k++;
                 g++;
             }
-            int bi = g >>> 1;
-            for (; k + 1 < to; k += 2, bi++) {
-                float x0 = a[k] * scale;
-                float x1 = a[k + 1] * scale;
-                int c0 = bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT];
-                int c1 = bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT];
-                if (c0 < 0) {
-                    c0 &= 0x7f;
-                    c0 += x0 > t[c0] ? 1 : 0;
-                }
-                if (c1 < 0) {
-                    c1 &= 0x7f;
-                    c1 += x1 > t[c1] ? 1 : 0;
-                }
-                out[bi] = (byte) (c0 | (c1 << 4));
-            }
+            int pairEnd = k + ((to - k) & ~1);
+            kernel.encode4(a, k, pairEnd, scale, out, g >>> 1);
+            k = pairEnd;
             if (k < to) {
                 PackedCodes.set(out, 4, g0 + (k - from), table.encodeFinite(a[k] * scale));
             }
@@ -587,23 +588,11 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                     put(df, dd, off, v[PackedCodes.get(codes, 4, g0)] * n);
                     k = 1;
                 }
-                // one induction variable (pair p) lets the JIT drop the range checks: ~30% faster than two
-                final byte[] cb = codes;
-                final int b0 = (g0 + k) >>> 1;
-                final int o0 = off + k;
                 final int pairs = (len - k) >>> 1;
                 if (df != null) {
-                    for (int p = 0; p < pairs; p++) {
-                        int c = cb[b0 + p];
-                        df[o0 + 2 * p] = v[c & 0xf] * n;
-                        df[o0 + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
-                    }
+                    kernel.decode4(codes, (g0 + k) >>> 1, pairs, n, df, off + k, scaled);
                 } else {
-                    for (int p = 0; p < pairs; p++) {
-                        int c = cb[b0 + p];
-                        dd[o0 + 2 * p] = v[c & 0xf] * n;
-                        dd[o0 + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
-                    }
+                    kernel.decode4(codes, (g0 + k) >>> 1, pairs, n, dd, off + k, scaled);
                 }
                 k += 2 * pairs;
                 if (k < len) {
