@@ -103,26 +103,47 @@ class BlockKernel {
         }
         final byte[] bk = buckets;
         final float[] t = th;
-        final int pairs = (to - from) >>> 1;
-        // one induction variable (the pair p) lets the JIT drop the range checks on a and out
-        for (int p = 0; p < pairs; p++) {
-            float x0 = a[from + 2 * p] * scale;
-            float x1 = a[from + 2 * p + 1] * scale;
+        final int quads = (to - from) >>> 2;
+        // four codes per iteration and one test for the rare buckets that hold a threshold (bit 7 set), with one
+        // induction variable (q) so that the JIT drops the range checks on a and out
+        for (int q = 0; q < quads; q++) {
+            int k = from + 4 * q;
+            float x0 = a[k] * scale;
+            float x1 = a[k + 1] * scale;
+            float x2 = a[k + 2] * scale;
+            float x3 = a[k + 3] * scale;
             int c0 = bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT];
             int c1 = bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT];
-            if ((c0 | c1) < 0) {
-                // a bucket holding a threshold (bit 7 set): one comparison decides, see CodeTable.encodeFinite
-                if (c0 < 0) {
-                    c0 &= 0x7f;
-                    c0 += x0 > t[c0] ? 1 : 0;
-                }
-                if (c1 < 0) {
-                    c1 &= 0x7f;
-                    c1 += x1 > t[c1] ? 1 : 0;
-                }
+            int c2 = bk[Float.floatToRawIntBits(x2) >>> CodeTable.BUCKET_SHIFT];
+            int c3 = bk[Float.floatToRawIntBits(x3) >>> CodeTable.BUCKET_SHIFT];
+            if ((c0 | c1 | c2 | c3) < 0) {
+                c0 = settle(c0, x0, t);
+                c1 = settle(c1, x1, t);
+                c2 = settle(c2, x2, t);
+                c3 = settle(c3, x3, t);
             }
-            out[byte0 + p] = (byte) (c0 | (c1 << 4));
+            out[byte0 + 2 * q] = (byte) (c0 | (c1 << 4));
+            out[byte0 + 2 * q + 1] = (byte) (c2 | (c3 << 4));
         }
+        if ((to - from & 2) != 0) {
+            float x0 = a[to - 2] * scale;
+            float x1 = a[to - 1] * scale;
+            int c0 = settle(bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT], x0, t);
+            int c1 = settle(bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT], x1, t);
+            out[byte0 + 2 * quads] = (byte) (c0 | (c1 << 4));
+        }
+    }
+
+    /**
+     * The code from bucket entry e of x̄: e itself, or for a bucket holding a threshold (bit 7 set) c = e &amp;
+     * 0x7f plus [x̄ &gt; t_c] (see {@link CodeTable#encodeFinite}).
+     */
+    private static int settle(int e, float x, float[] t) {
+        if (e >= 0) {
+            return e;
+        }
+        int c = e & 0x7f;
+        return x > t[c] ? c + 1 : c;
     }
 
     /** The 16 products M(c)·n, c = 0 … 15, in fp32. */

@@ -65,12 +65,13 @@ final class VectorBlockKernel extends BlockKernel {
 
     VectorBlockKernel(CodeTable table) {
         super(table);
-        for (int l = 0; l < LANES; l++) {
+        // other widths use only maxAbsBits here (their encode and decode loops are scalar)
+        for (int l = 0; l < LANES && table.bits() == 4; l++) {
             plus3[l] = Float.floatToRawIntBits(th[Math.min(l + 3, LANES - 1)]);
             plus1[l] = Float.floatToRawIntBits(th[Math.min(l + 1, LANES - 1)]);
             plus0[l] = Float.floatToRawIntBits(th[l]);
         }
-        t7 = th[7];
+        t7 = th[Math.min(7, th.length - 1)];
     }
 
     /** Whether this CPU runs 16 fp32 lanes natively (otherwise the Vector API would emulate them, slowly). */
