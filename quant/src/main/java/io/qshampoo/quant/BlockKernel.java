@@ -1,5 +1,9 @@
 package io.qshampoo.quant;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The inner loops of {@link CpuBlockQuantizer} for one code table: the block absmax N, and for 4-bit tables
  * the fused absmax → scale → encode → pack of whole row segments and the unpack → M(code)·N of decoding. This
@@ -24,6 +28,8 @@ package io.qshampoo.quant;
 class BlockKernel {
 
     static final int INF_BITS = 0x7f800000;
+    /** Four bytes of a byte[] as one little-endian int. */
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     final CodeTable table;
     /** Bucket accelerator and thresholds of {@link CodeTable#encodeFinite} (shared, never modified). */
@@ -160,7 +166,21 @@ class BlockKernel {
      */
     void decode4(byte[] codes, int byte0, int pairs, float n, float[] dst, int off, float[] scratch) {
         final float[] v = scaledValues(n, scratch);
-        for (int p = 0; p < pairs; p++) {
+        final int quads = pairs >>> 2;
+        // four code bytes per load: the little-endian int holds codes 0 … 7 in nibbles 0 … 7 (PackedCodes' order)
+        for (int q = 0; q < quads; q++) {
+            int w = (int) LE_INT.get(codes, byte0 + 4 * q);
+            int o = off + 8 * q;
+            dst[o] = v[w & 0xf];
+            dst[o + 1] = v[(w >>> 4) & 0xf];
+            dst[o + 2] = v[(w >>> 8) & 0xf];
+            dst[o + 3] = v[(w >>> 12) & 0xf];
+            dst[o + 4] = v[(w >>> 16) & 0xf];
+            dst[o + 5] = v[(w >>> 20) & 0xf];
+            dst[o + 6] = v[(w >>> 24) & 0xf];
+            dst[o + 7] = v[w >>> 28];
+        }
+        for (int p = 4 * quads; p < pairs; p++) {
             int c = codes[byte0 + p];
             dst[off + 2 * p] = v[c & 0xf];
             dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf];
@@ -170,7 +190,20 @@ class BlockKernel {
     /** As the float overload, each fp32 product widened exactly to double. */
     void decode4(byte[] codes, int byte0, int pairs, float n, double[] dst, int off, float[] scratch) {
         final float[] v = scaledValues(n, scratch);
-        for (int p = 0; p < pairs; p++) {
+        final int quads = pairs >>> 2;
+        for (int q = 0; q < quads; q++) {
+            int w = (int) LE_INT.get(codes, byte0 + 4 * q);
+            int o = off + 8 * q;
+            dst[o] = v[w & 0xf];
+            dst[o + 1] = v[(w >>> 4) & 0xf];
+            dst[o + 2] = v[(w >>> 8) & 0xf];
+            dst[o + 3] = v[(w >>> 12) & 0xf];
+            dst[o + 4] = v[(w >>> 16) & 0xf];
+            dst[o + 5] = v[(w >>> 20) & 0xf];
+            dst[o + 6] = v[(w >>> 24) & 0xf];
+            dst[o + 7] = v[w >>> 28];
+        }
+        for (int p = 4 * quads; p < pairs; p++) {
             int c = codes[byte0 + p];
             dst[off + 2 * p] = v[c & 0xf];
             dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf];

@@ -11,22 +11,34 @@ import java.util.concurrent.RecursiveTask;
  *
  * <p>Implementation notes, none of which changes a result:
  * <ul>
+ *   <li>the inner loops live in a {@link BlockKernel} for the table: a portable scalar one, or on JDK 25 a
+ *       Vector API one (16 fp32 lanes) from the multi-release jar when {@code jdk.incubator.vector} is loaded
+ *       ({@code --add-modules jdk.incubator.vector}; {@code -Dqshampoo.quant.simd=false} turns it off);
+ *       {@link #kernel()} says which runs. Both are tested bit for bit against the reference rule, and
+ *       exhaustively over every fp32 x̄ in [−1, 1] under the {@code extended} profile;</li>
  *   <li>absmax is the maximum of the fp32 bit patterns with the sign bit cleared: for non-negative floats
  *       the integer order is the value order, and NaN/∞ patterns are larger than every finite one, so the
  *       same pass detects non-finite input;</li>
  *   <li>the code comes from the table's bucket accelerator, {@link CodeTable#encodeFinite}, which returns
  *       exactly {@link CodeTable#encode}'s result (one table load indexed by the top 18 bits of x̄, and a
- *       comparison: for 4-bit codes only near a threshold), inlined in the 4- and 8-bit loops; blocks with
- *       scale = +∞ (where x̄ can be NaN) use {@code encode} itself;</li>
+ *       comparison: for 4-bit codes only near a threshold), inlined in the 4- and 8-bit loops, or on the
+ *       Vector API a branch-free binary search over the thresholds; blocks with scale = +∞ (where x̄ can be
+ *       NaN) use {@code encode} itself;</li>
+ *   <li>4-bit row segments of a FULL matrix with an even column count (every row starts on a byte) are
+ *       quantized row by row in one fused loop: absmax, scale and codes per block while the block is in L1;</li>
+ *   <li>4-bit decoding multiplies the 16 entries by N once per block and then only looks codes up;</li>
  *   <li>the parallel variant splits rows (row segments), tile rows (tiles) or runs of blocks
  *       (strictly-lower row segments) into chunks that start at a multiple of 8 stored elements, i.e. on a
  *       byte boundary for 3-, 4- and 8-bit codes, so chunks never write the same byte. Its output is
  *       bit-identical to the sequential one.</li>
  * </ul>
- * Cost: quantize reads every stored element twice (absmax pass, encode pass; the second read hits cache
- * for row segments) and writes b/8 bytes per element plus 4 per block; dequantize reads b/8 bytes and
- * writes 4 (float) or 8 (double) bytes per element. Allocation: O(cols) scratch per call/chunk, nothing per
- * block or element. Instances are immutable and thread-safe.
+ * Cost: quantize reads every stored element once from memory (absmax and encoding of a row-segment block
+ * read it twice, the second time from L1; tiles read each tile row twice) and writes b/8 bytes per element
+ * plus 4 per block; dequantize reads b/8 bytes and writes 4 (float) or 8 (double) bytes per element. For
+ * 4-bit codes of a 4096² matrix, single-threaded, the quantizer runs at about half of
+ * {@code System.arraycopy}'s speed with the Vector API kernel and a fifth with the scalar one, dequantizing
+ * faster than the copy or at half its speed (bench/RESULTS.md). Allocation: O(cols) scratch per call/chunk,
+ * nothing per block or element. Instances are immutable and thread-safe.
  */
 public final class CpuBlockQuantizer implements BlockQuantizer {
 
@@ -281,7 +293,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
 
         boolean rowSegments(int r0, int r1, boolean diagReal) {
             int perRow = (int) BlockLayout.ceilDiv(cols, b);
-            // 4-bit, no diagonal, every row starting on a byte: the kernel's fused row loop
+            // 4-bit, no diagonal, every row starting on a byte: BlockKernel.rowSegments4, one fused loop per row
             boolean fused = kernel.fourBit && !diagReal && (cols & 1) == 0;
             for (int i = r0; i < r1; i++) {
                 int off = load(i, 0, cols);

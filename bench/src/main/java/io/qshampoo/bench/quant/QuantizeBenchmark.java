@@ -27,12 +27,17 @@ import org.openjdk.jmh.annotations.TearDown;
  * of the same 64 MiB float array in the same run. Bandwidth = 64 MiB of fp32 matrix per operation, so the
  * ratio to copy is copy time / operation time.
  *
+ * <p>The forks pre-touch a fixed heap ({@code -Xms} = {@code -Xmx}, {@code -XX:+AlwaysPreTouch}) and load
+ * {@code jdk.incubator.vector}: on JDK 25 the quantizer then runs its Vector API kernel (the multi-release
+ * quant jar must have been built on JDK 25); {@code -jvmArgsAppend -Dqshampoo.quant.simd=false} measures
+ * the scalar kernel instead. Each fork prints which kernel ran.
+ *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar 'quant.QuantizeBenchmark' -f 1 -wi 3 -i 5 -w 1 -r 1}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "--add-modules", "jdk.incubator.vector"})
 public class QuantizeBenchmark {
 
     static final int N = 4096;
@@ -50,10 +55,13 @@ public class QuantizeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        // standard normal entries by Box–Muller on StrictMath: the same matrix on every JDK
         SplittableRandom r = new SplittableRandom(42);
         src = new float[N * N];
         for (int k = 0; k < src.length; k++) {
-            src[k] = (float) r.nextGaussian();
+            double u = r.nextDouble();
+            double v = r.nextDouble();
+            src[k] = (float) (StrictMath.sqrt(-2 * StrictMath.log(1 - u)) * StrictMath.cos(2 * StrictMath.PI * v));
         }
         dst = new float[N * N];
         BlockLayout l = new BlockLayout(BlockLayout.Kind.valueOf(layout), 64);
@@ -64,6 +72,7 @@ public class QuantizeBenchmark {
         sequential = CpuBlockQuantizer.sequential(t, l);
         parallel = CpuBlockQuantizer.parallel(t, l, pool);
         sequential.quantize(src, N, N, StorageMode.FULL, codes, scales, null);
+        System.out.println("quantizer kernel: " + sequential.kernel() + ", Java " + System.getProperty("java.version"));
     }
 
     @TearDown(Level.Trial)
