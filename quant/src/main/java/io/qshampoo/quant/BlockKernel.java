@@ -47,11 +47,7 @@ class BlockKernel {
         this.fourBit = table.bits() == 4 && buckets != null;
     }
 
-    /** What this kernel is, for reports (e.g. "scalar"). */
-    String description() {
-        return "scalar";
-    }
-
+    /** scale = 1/N in fp32 (IEEE division), or 0 for N = 0 (step 2 of the {@link BlockQuantizer} contract). */
     static float reciprocal(float n) {
         return n > 0f ? 1.0f / n : 0f;
     }

@@ -22,6 +22,6 @@ final class BlockKernels {
 
     /** Which kernel {@link #forTable} returns, and why, for reports. */
     static String description() {
-        return "scalar (a JDK 17 class file; the Vector API kernel needs JDK 25 and a jar built with -Pvector)";
+        return "scalar (the Vector API kernel needs JDK 25+ and the multi-release quant jar built on JDK 25)";
     }
 }

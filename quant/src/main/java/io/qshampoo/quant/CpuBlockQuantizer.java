@@ -42,8 +42,6 @@ import java.util.concurrent.RecursiveTask;
  */
 public final class CpuBlockQuantizer implements BlockQuantizer {
 
-    private static final int INF_BITS = 0x7f800000;
-
     private final CodeTable table;
     private final BlockLayout layout;
     private final ForkJoinPool pool;
@@ -92,8 +90,7 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
      * on JDK 25 (see {@link BlockKernel}); with the reason when the Vector API kernel is not used.
      */
     public String kernel() {
-        String d = kernel.description();
-        return d.equals("scalar") ? BlockKernels.description() : d;
+        return BlockKernels.description();
     }
 
     /** Whether calls are split over a fork-join pool. */
@@ -285,10 +282,6 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             return kernel.maxAbsBits(a, from, to);
         }
 
-        static float reciprocal(float n) {
-            return n > 0f ? 1.0f / n : 0f;
-        }
-
         // ---------------------------------------------------------------- FULL / DIAG_REAL, row segments
 
         boolean rowSegments(int r0, int r1, boolean diagReal) {
@@ -317,12 +310,12 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                     int m = hasDiag
                             ? Math.max(maxAbsBits(a, off + s, off + i), maxAbsBits(a, off + i + 1, off + e))
                             : maxAbsBits(a, off + s, off + e);
-                    if (m >= INF_BITS) {
+                    if (m >= BlockKernel.INF_BITS) {
                         return false;
                     }
                     float n = Float.intBitsToFloat(m);
                     scales[i * perRow + r] = n;
-                    encodeSegment(a, off, s, e, reciprocal(n), i * cols, hasDiag ? i : -1);
+                    encodeSegment(a, off, s, e, BlockKernel.reciprocal(n), i * cols, hasDiag ? i : -1);
                 }
             }
             return true;
@@ -357,12 +350,12 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                     }
                 }
                 for (int tj = 0; tj < perRow; tj++) {
-                    if (m[tj] >= INF_BITS) {
+                    if (m[tj] >= BlockKernel.INF_BITS) {
                         return false;
                     }
                     float n = Float.intBitsToFloat(m[tj]);
                     scales[ti * perRow + tj] = n;
-                    sc[tj] = reciprocal(n);
+                    sc[tj] = BlockKernel.reciprocal(n);
                 }
                 for (int i = r0; i < r1; i++) {
                     int off = load(i, 0, cols);
@@ -422,12 +415,12 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                         j = 0;
                     }
                 }
-                if (m >= INF_BITS) {
+                if (m >= BlockKernel.INF_BITS) {
                     return false;
                 }
                 float n = Float.intBitsToFloat(m);
                 scales[k] = n;
-                float scale = reciprocal(n);
+                float scale = BlockKernel.reciprocal(n);
                 for (int i = i0, j = j0, t = t0; t < t1; ) {
                     int len = Math.min(i - j, t1 - t);
                     int off = load(i, j, j + len);
@@ -460,12 +453,12 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                 }
                 int first = ti * (ti + 1) / 2;
                 for (int tj = 0; tj <= ti; tj++) {
-                    if (m[tj] >= INF_BITS) {
+                    if (m[tj] >= BlockKernel.INF_BITS) {
                         return false;
                     }
                     float n = Float.intBitsToFloat(m[tj]);
                     scales[first + tj] = n;
-                    sc[tj] = reciprocal(n);
+                    sc[tj] = BlockKernel.reciprocal(n);
                 }
                 for (int i = r0; i < r1; i++) {
                     int off = load(i, 0, i);

@@ -80,11 +80,6 @@ final class VectorBlockKernel extends BlockKernel {
     }
 
     @Override
-    String description() {
-        return "Vector API, " + LANES + " fp32 lanes";
-    }
-
-    @Override
     int maxAbsBits(float[] a, int from, int to) {
         int k = from;
         int m = 0;
