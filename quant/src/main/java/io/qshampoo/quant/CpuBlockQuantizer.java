@@ -24,21 +24,20 @@ import java.util.concurrent.RecursiveTask;
  *       comparison: for 4-bit codes only near a threshold), inlined in the 4- and 8-bit loops, or on the
  *       Vector API a branch-free binary search over the thresholds; blocks with scale = +∞ (where x̄ can be
  *       NaN) use {@code encode} itself;</li>
- *   <li>4-bit row segments of a FULL matrix with an even column count (every row starts on a byte) are
- *       quantized row by row in one fused loop: absmax, scale and codes per block while the block is in L1;</li>
- *   <li>4-bit decoding multiplies the 16 entries by N once per block and then only looks codes up;</li>
+ *   <li>with the Vector API kernel, 4-bit row segments of a FULL matrix with an even column count (every
+ *       row starts on a byte) go through the kernel's row loop, absmax and codes block after block;</li>
  *   <li>the parallel variant splits rows (row segments), tile rows (tiles) or runs of blocks
  *       (strictly-lower row segments) into chunks that start at a multiple of 8 stored elements, i.e. on a
  *       byte boundary for 3-, 4- and 8-bit codes, so chunks never write the same byte. Its output is
  *       bit-identical to the sequential one.</li>
  * </ul>
- * Cost: quantize reads every stored element once from memory (absmax and encoding of a row-segment block
- * read it twice, the second time from L1; tiles read each tile row twice) and writes b/8 bytes per element
- * plus 4 per block; dequantize reads b/8 bytes and writes 4 (float) or 8 (double) bytes per element. For
- * 4-bit codes of a 4096² matrix, single-threaded, the quantizer runs at about half of
- * {@code System.arraycopy}'s speed with the Vector API kernel and a fifth with the scalar one, dequantizing
- * faster than the copy or at half its speed (bench/RESULTS.md). Allocation: O(cols) scratch per call/chunk,
- * nothing per block or element. Instances are immutable and thread-safe.
+ * Cost: quantize reads every stored element twice (absmax pass, encode pass; for row segments the two
+ * passes run per block, so the second read hits L1) and writes b/8 bytes per element plus 4 per block;
+ * dequantize reads b/8 bytes and writes 4 (float) or 8 (double) bytes per element. For 4-bit codes of a
+ * 4096² matrix, single-threaded, quantizing runs at about a fifth of {@code System.arraycopy}'s speed with
+ * the scalar kernel and at about 60–80% with the Vector API kernel; dequantizing at about half and about
+ * the copy's speed (bench/RESULTS.md). Allocation: O(cols) scratch per call/chunk, nothing per block or
+ * element. Instances are immutable and thread-safe.
  */
 public final class CpuBlockQuantizer implements BlockQuantizer {
 
@@ -238,8 +237,6 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
         final boolean tiles;
         final BlockKernel kernel;
         float[] scratch;
-        /** The 16 scaled entries of a 4-bit block while decoding. */
-        final float[] scaled = new float[16];
         /** The array that the last {@link #load} made element (i, j) readable in, at offset + j. */
         float[] arr;
 
@@ -286,8 +283,8 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
 
         boolean rowSegments(int r0, int r1, boolean diagReal) {
             int perRow = (int) BlockLayout.ceilDiv(cols, b);
-            // 4-bit, no diagonal, every row starting on a byte: BlockKernel.rowSegments4, one fused loop per row
-            boolean fused = kernel.fourBit && !diagReal && (cols & 1) == 0;
+            // 4-bit, no diagonal, every row starting on a byte: the kernel's own row loop, where it has a faster one
+            boolean fused = kernel.fusesRows() && kernel.fourBit && !diagReal && (cols & 1) == 0;
             for (int i = r0; i < r1; i++) {
                 int off = load(i, 0, cols);
                 float[] a = arr;
@@ -595,9 +592,9 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
                 }
                 final int pairs = (len - k) >>> 1;
                 if (df != null) {
-                    kernel.decode4(codes, (g0 + k) >>> 1, pairs, n, df, off + k, scaled);
+                    kernel.decode4(codes, (g0 + k) >>> 1, pairs, n, df, off + k);
                 } else {
-                    kernel.decode4(codes, (g0 + k) >>> 1, pairs, n, dd, off + k, scaled);
+                    kernel.decode4(codes, (g0 + k) >>> 1, pairs, n, dd, off + k);
                 }
                 k += 2 * pairs;
                 if (k < len) {

@@ -222,8 +222,8 @@ abstract class BlockKernelContract {
                 ed[off + 2 * p + 1] = ef[off + 2 * p + 1];
             }
             BlockKernel k = kernel(t);
-            k.decode4(codes, byte0, pairs, n, df, off, new float[16]);
-            k.decode4(codes, byte0, pairs, n, dd, off, new float[16]);
+            k.decode4(codes, byte0, pairs, n, df, off);
+            k.decode4(codes, byte0, pairs, n, dd, off);
             assertArrayEquals(BlockQuantizerProperties.bitsOf(ef), BlockQuantizerProperties.bitsOf(df), "float");
             assertArrayEquals(ed, dd, 0.0, "double");
         });
