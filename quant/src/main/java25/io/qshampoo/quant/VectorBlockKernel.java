@@ -20,9 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>code = #{k : x̄ &gt; t_k} over the 16 sorted thresholds t_0 ≤ … ≤ t_14 &lt; t_15 = +∞ of
  *       {@link CodeTable} (the definition of {@link CodeTable#encode}), found by a branch-free binary search:
  *       c = 8·[x̄ &gt; t_7]; c += 4·[x̄ &gt; t_{c+3}]; c += 2·[x̄ &gt; t_{c+1}]; c += [x̄ &gt; t_c] (fp32
- *       comparisons). Each step picks every lane's threshold from one 16-lane register of threshold bit
- *       patterns by a lane permutation ({@code selectFrom}); since the t_k are sorted, every
- *       step keeps c ≤ code ≤ c + (remaining step sizes), which ends at c = code;</li>
+ *       comparisons). Sorted thresholds make {k : x̄ &gt; t_k} a prefix, so x̄ &gt; t_j ⇔ j &lt; code: a step
+ *       of size s that starts with code ∈ [c, c + 2s − 1] compares with t_{c+s−1} and leaves
+ *       code ∈ [c', c' + s − 1]; from [0, 15] the four steps end at c = code. Each step picks every lane's
+ *       threshold from one 16-lane register of threshold bit patterns by a lane permutation
+ *       ({@code selectFrom});</li>
  *   <li>packing: lanes 2j, 2j+1 viewed as one 64-bit lane are c_{2j} + 2^32·c_{2j+1}; OR-ing in its shift
  *       right by 28 puts c_{2j+1} in bits 4–7, and the low byte is the packed pair;</li>
  *   <li>decoding: the 16 fp32 products M(c)·N in one register, selected by permutation.</li>
