@@ -235,8 +235,9 @@ abstract class BlockKernelContract {
     }
 
     /**
-     * Every fp32 x̄ in [−1, 1] encoded by the kernel (scale 1, so x̄ = x exactly) and by {@link CodeTable#encode}:
-     * about a minute per table on one core for the scalar kernel.
+     * Every fp32 x̄ in [−1, 1] encoded by the kernel (scale 1, so x̄ = x exactly) and by {@link CodeTable#encode},
+     * for the three 4-bit tables: 6.4·10⁹ codes, 50 s for the scalar kernel on JDK 17 and 42 s for the Vector API
+     * kernel on JDK 25 on one core of the 2-core development VM (the reference search dominates).
      */
     @Test
     void everyFloatInTheUnitIntervalEncodesLikeTheReference() {

@@ -26,8 +26,10 @@ class SelectedBlockKernelTest extends BlockKernelContract {
     void theVectorKernelIsSelectedWhereExpected() {
         String d = BlockKernels.description();
         if (Boolean.getBoolean("qshampoo.quant.expectVectorKernel")) {
-            assertTrue(d.startsWith("Vector API"), "expected the Vector API kernel, got: " + d);
-            assertTrue(kernel(CodeTable.of(Mapping.DYNAMIC, 4)).getClass() != BlockKernel.class, d);
+            // the jar's JDK 25 selector ran and found the module; only a CPU without 16 fp32 lanes may say no
+            boolean narrowCpu = d.contains("fewer than 16");
+            assertTrue(d.startsWith("Vector API") || narrowCpu, "expected the Vector API kernel, got: " + d);
+            assertTrue(narrowCpu || kernel(CodeTable.of(Mapping.DYNAMIC, 4)).getClass() != BlockKernel.class, d);
         } else {
             assertTrue(d.startsWith("Vector API") || d.startsWith("scalar"), d);
         }
