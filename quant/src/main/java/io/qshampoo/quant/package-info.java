@@ -19,6 +19,13 @@
  *   <li>{@link io.qshampoo.quant.StorageBytes}: exact sizes.</li>
  * </ul>
  *
+ * <h2>Speed</h2>
+ * {@link io.qshampoo.quant.CpuBlockQuantizer} runs its inner loops in a scalar kernel on every JDK. The jar is
+ * multi-release: built on JDK 25 (profile {@code vector}, active there) it also carries a Vector API kernel,
+ * which JDK 25+ uses when started with {@code --add-modules jdk.incubator.vector} on a CPU with 16 fp32 lanes
+ * (AVX-512); results are bit-identical either way, and
+ * {@link io.qshampoo.quant.CpuBlockQuantizer#kernel()} says which kernel runs and why.
+ *
  * <h2>Conventions, in one place</h2>
  * <ol>
  *   <li>Per block, in fp32: N = max|x|; scale = 1.0f/N (0 if N = 0; +∞ if N &lt; 2^-128, as in the kernel);

@@ -1,0 +1,141 @@
+package io.qshampoo.quant;
+
+/**
+ * The inner loops of {@link CpuBlockQuantizer} for one code table: the block absmax N, and for 4-bit tables
+ * scale → encode → pack and unpack → M(code)·N. This class is the portable scalar version (JDK 17); on JDK 25
+ * with {@code jdk.incubator.vector} in the boot layer, {@link BlockKernels#forTable} returns a Vector API
+ * subclass from the multi-release jar instead. Every implementation returns bit for bit the same results
+ * (tested exhaustively over every fp32 x̄ in [−1, 1] under the {@code extended} profile).
+ *
+ * <p>Exactness of the shortcuts:
+ * <ul>
+ *   <li>absmax is the integer maximum of the bit patterns with the sign cleared (the order of non-negative
+ *       floats; NaN/∞ patterns exceed every finite one);</li>
+ *   <li>codes come from the table's bucket accelerator ({@link CodeTable#encodeFinite}), inlined.</li>
+ * </ul>
+ * The scalar loops are the quantizer's earlier ones, unchanged: on JDK 17, four codes per iteration, four absmax
+ * accumulators, {@link #rowSegments4} instead of the quantizer's own per-block loop, and decoding through 16
+ * pre-scaled entries were each measured no faster, or slower, in the whole quantizer (bench/RESULTS.md). Cost per element:
+ * quantize a multiply, a table load and half a byte written; dequantize half a byte read, a table load, a
+ * multiply and a store. Instances are immutable and thread-safe.
+ */
+class BlockKernel {
+
+    static final int INF_BITS = 0x7f800000;
+
+    final CodeTable table;
+    /** Bucket accelerator and thresholds of {@link CodeTable#encodeFinite} (shared, never modified). */
+    final byte[] buckets;
+    final float[] th;
+    final float[] values;
+    /** Whether the 4-bit methods may be called: a 4-bit table with a bucket accelerator. */
+    final boolean fourBit;
+
+    BlockKernel(CodeTable table) {
+        this.table = table;
+        this.buckets = table.buckets();
+        this.th = table.thresholdsArray();
+        this.values = table.valuesArray();
+        this.fourBit = table.bits() == 4 && buckets != null;
+    }
+
+    /** scale = 1/N in fp32 (IEEE division), or 0 for N = 0 (step 2 of the {@link BlockQuantizer} contract). */
+    static float reciprocal(float n) {
+        return n > 0f ? 1.0f / n : 0f;
+    }
+
+    /** max over k in [from, to) of the bit pattern of |a[k]| (≥ {@value #INF_BITS} iff a non-finite element). */
+    int maxAbsBits(float[] a, int from, int to) {
+        int m = 0;
+        for (int k = from; k < to; k++) {
+            m = Math.max(m, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+        }
+        return m;
+    }
+
+    /**
+     * Whether {@link CpuBlockQuantizer} should quantize 4-bit row segments through {@link #rowSegments4}: true
+     * where measured faster than its own per-block loop (the Vector API kernel), false here.
+     */
+    boolean fusesRows() {
+        return false;
+    }
+
+    /**
+     * Quantizes a[off … off + len) as consecutive blocks of {@code b} elements (the last one shorter) into
+     * scales[s0 …] and the 4-bit codes starting at the low nibble of out[byte0]: one row of the row-segment
+     * layout, absmax, scale and codes block after block (the second read of a block hits L1). Requires a
+     * 4-bit kernel and an even len. Returns false at the first block holding a non-finite element (its scale
+     * and codes, and those after it, are then not written).
+     */
+    boolean rowSegments4(float[] a, int off, int len, int b, float[] scales, int s0, byte[] out, int byte0) {
+        for (int s = 0, r = 0; s < len; s += b, r++) {
+            int e = Math.min(s + b, len);
+            int m = maxAbsBits(a, off + s, off + e);
+            if (m >= INF_BITS) {
+                return false;
+            }
+            float n = Float.intBitsToFloat(m);
+            scales[s0 + r] = n;
+            encode4(a, off + s, off + e, reciprocal(n), out, byte0 + (s >>> 1));
+        }
+        return true;
+    }
+
+    /**
+     * Codes of a[from … to)·scale, packed two per byte from out[byte0] (the lower index in the low nibble).
+     * Requires a 4-bit kernel and an even run length; any scale, +∞ included.
+     */
+    void encode4(float[] a, int from, int to, float scale, byte[] out, int byte0) {
+        if (scale == Float.POSITIVE_INFINITY) {
+            // N < 2^-128: 0·∞ = NaN and ±x·∞ = ±∞ are possible; the reference rule maps them like the kernel.
+            for (int k = from, bi = byte0; k < to; k += 2, bi++) {
+                out[bi] = (byte) (table.encode(a[k] * scale) | table.encode(a[k + 1] * scale) << 4);
+            }
+            return;
+        }
+        final byte[] bk = buckets;
+        final float[] t = th;
+        final int pairs = (to - from) >>> 1;
+        // one induction variable (the pair p) lets the JIT drop the range checks on a and out
+        for (int p = 0; p < pairs; p++) {
+            float x0 = a[from + 2 * p] * scale;
+            float x1 = a[from + 2 * p + 1] * scale;
+            int c0 = bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT];
+            int c1 = bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT];
+            if (c0 < 0) {
+                // a bucket holding a threshold (bit 7 set): one comparison decides, see CodeTable.encodeFinite
+                c0 &= 0x7f;
+                c0 += x0 > t[c0] ? 1 : 0;
+            }
+            if (c1 < 0) {
+                c1 &= 0x7f;
+                c1 += x1 > t[c1] ? 1 : 0;
+            }
+            out[byte0 + p] = (byte) (c0 | (c1 << 4));
+        }
+    }
+
+    /**
+     * dst[off + 2p], dst[off + 2p + 1] = M(low nibble)·n, M(high nibble)·n of codes[byte0 + p], p &lt; pairs
+     * (fp32 products). Requires a 4-bit table (no bucket accelerator needed).
+     */
+    void decode4(byte[] codes, int byte0, int pairs, float n, float[] dst, int off) {
+        final float[] v = values;
+        for (int p = 0; p < pairs; p++) {
+            int c = codes[byte0 + p];
+            dst[off + 2 * p] = v[c & 0xf] * n;
+            dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
+        }
+    }
+
+    /** As the float overload, each fp32 product widened exactly to double. */
+    void decode4(byte[] codes, int byte0, int pairs, float n, double[] dst, int off) {
+        final float[] v = values;
+        for (int p = 0; p < pairs; p++) {
+            int c = codes[byte0 + p];
+            dst[off + 2 * p] = v[c & 0xf] * n;
+            dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
+        }
+    }
+}
