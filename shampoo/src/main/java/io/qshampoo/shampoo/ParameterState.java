@@ -14,8 +14,13 @@ import io.qshampoo.linalg.DenseKernels;
  */
 final class ParameterState implements Stateful {
 
-    /** One matrix block's preconditioner. */
-    private record BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft) {
+    /** One matrix block's preconditioner, with the scratch of {@link Algorithm1#step} (reused every step). */
+    private record BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft,
+                              double[] grafted, DMatrixRMaj work, double[] direction) {
+        BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft) {
+            this(block, left, right, graft, new double[block.rows() * block.cols()],
+                    new DMatrixRMaj(block.rows(), block.cols()), new double[block.rows() * block.cols()]);
+        }
     }
 
     private final String name;
@@ -60,7 +65,8 @@ final class ParameterState implements Stateful {
     }
 
     /**
-     * One step k of Li et al. Alg. 1 for this parameter: statistics at k mod T1 = 0 (or (k − 1) mod T1 = 0, per
+     * One step k of Li et al. Alg. 1 for this parameter — lines 3–15 per block by {@link Algorithm1}, then line 16
+     * (the base optimizer) once: statistics at k mod T1 = 0 (or (k − 1) mod T1 = 0, per
      * {@link Conventions#updatePhase()}), roots at k mod T2 = 0,
      * preconditioned and grafted direction per block, then the base optimizer.
      */
@@ -74,26 +80,8 @@ final class ParameterState implements Stateful {
         } else {
             for (BlockState s : blocks) {
                 DMatrixRMaj g = blocking.extract(grad, s.block());
-                double[] grafted = new double[g.getNumElements()];
-                s.graft().direction(g.data, grafted, k);
-                double[] blockDirection = grafted;
-                if (config.conventions().updatePhase().updates(k, config.t1())) {
-                    s.left().updateStatistics(g);
-                    s.right().updateStatistics(g);
-                }
-                if (k % config.t2() == 0) {
-                    s.left().refreshRoot(k);
-                    s.right().refreshRoot(k);
-                }
-                if (k >= config.startStep()) {
-                    DMatrixRMaj lg = new DMatrixRMaj(g.numRows, g.numCols);
-                    s.left().apply(g, lg);
-                    DMatrixRMaj lgr = new DMatrixRMaj(g.numRows, g.numCols);
-                    s.right().apply(lg, lgr);
-                    Grafting.rescaleToNorm(lgr.data, grafted);
-                    blockDirection = lgr.data;
-                }
-                blocking.insert(blockDirection, s.block(), direction);
+                Algorithm1.step(g, s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(), s.direction());
+                blocking.insert(s.direction(), s.block(), direction);
             }
         }
         base.apply(param, direction, k, learningRate);

@@ -14,7 +14,9 @@ import io.qshampoo.quant.BlockQuantizer;
 
 /**
  * A Shampoo-family optimizer over a set of named dense parameters: Li et al. 2025 Alg. 1 with the
- * preconditioner of the configured {@link Variant}, grafting per block, and a first-order base optimizer.
+ * preconditioner of the configured {@link Variant}, grafting per block, and a first-order base optimizer. The
+ * algorithm's lines 3–15 for one block are {@link Algorithm1#step}; this class holds the parameters, validates each
+ * step and makes it all or nothing.
  *
  * <pre>{@code
  * ShampooOptimizer opt = ShampooOptimizer.builder(ShampooConfig.defaults(), new AdamW(...), 1e-3)
