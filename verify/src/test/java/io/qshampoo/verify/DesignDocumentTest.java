@@ -22,7 +22,7 @@ class DesignDocumentTest {
         int start = text.indexOf("## Where each equation lives");
         int end = text.indexOf("\n## ", start + 1);
         assertTrue(start >= 0 && end > start, "docs/design.md has no section 'Where each equation lives'");
-        Matcher m = Pattern.compile("`(io\\.qshampoo\\.[a-z]+\\.[A-Za-z]+)`").matcher(text.substring(start, end));
+        Matcher m = Pattern.compile("`(io\\.qshampoo\\.[a-z]+\\.[A-Za-z0-9]+)`").matcher(text.substring(start, end));
         List<String> names = new ArrayList<>();
         while (m.find()) {
             names.add(m.group(1));
