@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.ejml.data.DMatrixRMaj;
+
 import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.quant.BlockQuantizer;
 
@@ -310,6 +312,7 @@ public final class ShampooOptimizer {
                 values.put(s.name(), v);
             }
             s.restore(in);
+            requireFinite(s, values.get(s.name()), file);
         }
         in.requireEnd();
         // Everything read and checked: commit.
@@ -325,6 +328,39 @@ public final class ShampooOptimizer {
         this.states = fresh;
         this.counters = freshCounters;
         this.learningRate = lr;
+    }
+
+    /**
+     * A checkpoint whose checksum is right can still hold a NaN or an infinity (written by a run that had already
+     * gone wrong, or crafted): it is refused, naming the state, rather than restored into an optimizer that would
+     * carry it on.
+     */
+    private static void requireFinite(ParameterState s, Object value, Path file) {
+        if (value instanceof float[] f) {
+            for (int i = 0; i < f.length; i++) {
+                if (!Float.isFinite(f[i])) {
+                    throw new CheckpointException(file + ": parameter '" + s.name() + "' element " + i + " is " + f[i]
+                            + "; expected finite values");
+                }
+            }
+        } else if (value instanceof double[] d) {
+            for (int i = 0; i < d.length; i++) {
+                if (!Double.isFinite(d[i])) {
+                    throw new CheckpointException(file + ": parameter '" + s.name() + "' element " + i + " is " + d[i]
+                            + "; expected finite values");
+                }
+            }
+        }
+        Map<String, DMatrixRMaj> states = new LinkedHashMap<>();
+        s.inspect(states);
+        states.forEach((key, m) -> {
+            for (int i = 0; i < m.data.length; i++) {
+                if (!Double.isFinite(m.data[i])) {
+                    throw new CheckpointException(file + ": state " + key + " element " + i + " is " + m.data[i]
+                            + "; expected finite values");
+                }
+            }
+        });
     }
 
     /** What a checkpoint must match: the configuration, the base optimizer, and every parameter's name, shape and precision. */
