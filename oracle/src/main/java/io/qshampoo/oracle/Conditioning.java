@@ -50,7 +50,7 @@ final class Conditioning {
                 min = e.min();
                 ridge = config.epsilon() * max;
             }
-            case EIGEN -> {
+            case EIGEN4 -> {
                 DMatrixRMaj s = states.get(prefix + ".S");
                 max = CommonOps_DDRM.elementMax(s);
                 min = CommonOps_DDRM.elementMin(s);

@@ -31,7 +31,7 @@ final class EigenbasisIndeterminacy {
     private final Map<String, double[]> worst = new HashMap<>();
 
     EigenbasisIndeterminacy(ShampooConfig cfg, Precision precision) {
-        this.applies = cfg.variant() == Variant.EIGEN && cfg.quantized();
+        this.applies = cfg.variant() == Variant.EIGEN4 && cfg.quantized();
         this.unitRoundoff = precision.unitRoundoff();
         this.threshold = applies ? halfSmallestRelativeStep(cfg.quantization().table()) : Double.POSITIVE_INFINITY;
     }

@@ -342,7 +342,7 @@ public record TraceManifest(String format, String variant, String conventions, S
             b.startStep(c.startStep());
         }
         if (c.bjorckUpdateSteps() != null || c.bjorckRootSteps() != null) {
-            require(Variant.fromId(variant) == Variant.EIGEN, "\"config.bjorckUpdateSteps\" and \"bjorckRootSteps\" apply to "
+            require(Variant.fromId(variant) == Variant.EIGEN4, "\"config.bjorckUpdateSteps\" and \"bjorckRootSteps\" apply to "
                     + "eigen4 only; the variant is " + variant);
             b.bjorckSteps(c.bjorckUpdateSteps() != null ? c.bjorckUpdateSteps() : 1,
                     c.bjorckRootSteps() != null ? c.bjorckRootSteps() : 4);

@@ -260,7 +260,7 @@ public final class TraceReplay {
             return switch (cfg.variant()) {
                 case FP32, VQ -> "L";
                 case CQ, CQ_EF -> "C";
-                case EIGEN -> "V";
+                case EIGEN4 -> "V";
                 case SKETCHY -> null;
             };
         }

@@ -65,7 +65,7 @@ public record ShampooConfig(
         if (preconditioner instanceof Preconditioner.Cholesky c) {
             return c.errorFeedback() ? Variant.CQ_EF : Variant.CQ;
         }
-        return preconditioner instanceof Preconditioner.Eigen ? Variant.EIGEN : Variant.SKETCHY;
+        return preconditioner instanceof Preconditioner.Eigen ? Variant.EIGEN4 : Variant.SKETCHY;
     }
 
     /** The statistic's EMA factor ({@link Preconditioner#beta()}). */
@@ -211,7 +211,7 @@ public record ShampooConfig(
             boolean cholesky = variant == Variant.CQ || variant == Variant.CQ_EF;
             only(betaE, variant == Variant.CQ_EF, "betaE", "cq+ef");
             only(rootMethod, ema || cholesky, "rootMethod", "fp32, vq, cq and cq+ef");
-            only(bjorckUpdateSteps, variant == Variant.EIGEN, "Björck steps", "eigen4");
+            only(bjorckUpdateSteps, variant == Variant.EIGEN4, "Björck steps", "eigen4");
             only(sketchRank, variant == Variant.SKETCHY, "sketchRank", "sketchy");
             int b = bits != null ? bits : variant == Variant.FP32 || variant == Variant.SKETCHY ? 32 : 4;
             require(variant != Variant.FP32 || b == 32 || b == 64, "fp32 stores in fp32 (bits 32) or exactly (64); bits is "
@@ -226,7 +226,7 @@ public record ShampooConfig(
                 case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
                 case CQ -> new Preconditioner.Cholesky(bt, eps, rm, false, 0.95);
                 case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, true, betaE != null ? betaE : 0.95);
-                case EIGEN -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
+                case EIGEN4 -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
                         bjorckRootSteps != null ? bjorckRootSteps : 4);
                 case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
             };

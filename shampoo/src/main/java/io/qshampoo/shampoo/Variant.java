@@ -11,7 +11,7 @@ public enum Variant {
     /** Cholesky quantization with error feedback, Li et al. Eqs. (10)–(11), Alg. 1: {@link CholeskyQuantizedFactor}. */
     CQ_EF,
     /** Eigenvector quantization with Björck rectification, Wang et al. 2024: {@link EigenQuantizedFactor}. */
-    EIGEN,
+    EIGEN4,
     /** Frequent-Directions sketched factors, Feinberg et al. 2023 (S-Shampoo): {@link SketchyFactor}. */
     SKETCHY;
 
@@ -22,7 +22,7 @@ public enum Variant {
             case VQ -> "vq";
             case CQ -> "cq";
             case CQ_EF -> "cq+ef";
-            case EIGEN -> "eigen4";
+            case EIGEN4 -> "eigen4";
             case SKETCHY -> "sketchy";
         };
     }

@@ -1,11 +1,11 @@
 package io.qshampoo.shampoo;
 
-/** {@link KroneckerFactorContract} for {@link Variant#EIGEN}. */
+/** {@link KroneckerFactorContract} for {@link Variant#EIGEN4}. */
 class EigenFactorContractTest extends KroneckerFactorContract {
 
     @Override
     protected Variant variant() {
-        return Variant.EIGEN;
+        return Variant.EIGEN4;
     }
 
     /** One QR subspace step per update tracks the EMA's eigenvectors, it does not equal them. */

@@ -71,7 +71,7 @@ class QuantizerSeamTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"VQ", "CQ", "CQ_EF", "EIGEN"})
+    @EnumSource(value = Variant.class, names = {"VQ", "CQ", "CQ_EF", "EIGEN4"})
     void everyQuantizedStateGoesThroughTheGivenQuantizerAndGivesTheSameState(Variant v) {
         ShampooConfig c = config(v);
         Counting q = new Counting(c.quantization().quantizer());
@@ -92,7 +92,7 @@ class QuantizerSeamTest {
         assertTrue(q.calls.get(StorageMode.DIAG_REAL).get() > 0, v + ": " + q.calls);
         StorageMode statistic = switch (v) {
             case VQ -> StorageMode.DIAG_REAL;
-            case EIGEN -> StorageMode.FULL;
+            case EIGEN4 -> StorageMode.FULL;
             default -> StorageMode.STRICTLY_LOWER;
         };
         assertTrue(q.calls.get(statistic).get() > 0, v + ": " + q.calls);

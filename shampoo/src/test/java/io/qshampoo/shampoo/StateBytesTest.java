@@ -55,7 +55,7 @@ class StateBytesTest {
                 case VQ -> 2 * diagReal(n) + GUARD;
                 case CQ -> lower(n) + diagReal(n) + GUARD;
                 case CQ_EF -> pair(n) + diagReal(n) + GUARD;
-                case EIGEN -> full(n) + 4 * n + diagReal(n) + GUARD;
+                case EIGEN4 -> full(n) + 4 * n + diagReal(n) + GUARD;
                 // U n×w, σ w, ρₜ and ρ₁:ₜ in fp32, an 8-byte step count; w = min(ℓ, n). No stored root.
                 case SKETCHY -> 4 * (n * Math.min(sketchRank, n) + Math.min(sketchRank, n) + 2) + 8;
             };
@@ -64,7 +64,7 @@ class StateBytesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN", "SKETCHY"})
+    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY"})
     void matchesTheAnalyticFormula(Variant v) {
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v);
         ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(32) : cb).build();

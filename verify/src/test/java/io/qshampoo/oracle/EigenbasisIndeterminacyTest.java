@@ -18,7 +18,7 @@ import io.qshampoo.shampoo.Variant;
 
 class EigenbasisIndeterminacyTest {
 
-    private static final ShampooConfig EIGEN4 = ShampooConfig.builder().variant(Variant.EIGEN).build();
+    private static final ShampooConfig EIGEN4 = ShampooConfig.builder().variant(Variant.EIGEN4).build();
 
     private static StateComparison diverged(String key) {
         return new StateComparison(1, key, "codes", "f.npy", null, null, 10, 5, 5, 0, 0.0, false, null, List.of(), Map.of());

@@ -42,7 +42,7 @@ public class ShampooStepBench {
     @Param({"1024"})
     public int n;
 
-    @Param({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN", "SKETCHY"})
+    @Param({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY"})
     public Variant variant;
 
     private ShampooOptimizer refreshing;

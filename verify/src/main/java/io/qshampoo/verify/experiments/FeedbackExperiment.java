@@ -255,9 +255,9 @@ public final class FeedbackExperiment {
             case CQ -> b.variant(Variant.CQ);
             case CQ_EF -> b.variant(Variant.CQ_EF).betaE(s.betaE());
             case CQ_FP64 -> b.variant(Variant.CQ).bits(64);
-            case EIGEN -> b.variant(Variant.EIGEN).bjorckSteps(0, 0);
-            case EIGEN_BJORCK -> b.variant(Variant.EIGEN).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot());
-            case EIGEN_FP64 -> b.variant(Variant.EIGEN).bjorckSteps(0, 0).bits(64);
+            case EIGEN -> b.variant(Variant.EIGEN4).bjorckSteps(0, 0);
+            case EIGEN_BJORCK -> b.variant(Variant.EIGEN4).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot());
+            case EIGEN_FP64 -> b.variant(Variant.EIGEN4).bjorckSteps(0, 0).bits(64);
         }
         return KroneckerFactor.create(m.id(), s.n(), Side.LEFT, b.build(), DenseKernels.fromProperty());
     }
