@@ -110,7 +110,7 @@ def gradients(rng):
     return [g.astype(np.float32) for g in out]
 
 
-def run(official, script, bits, table, out_dir, shared):
+def run(official, script, bits, table, out_dir, common):
     torch.manual_seed(0)
     torch.set_num_threads(1)
     F = install_stand_ins(official)
@@ -118,7 +118,7 @@ def run(official, script, bits, table, out_dir, shared):
     if bits != 32 and table == "scalar":
         scalar = torch.from_numpy(kp.linear2_table(bits))
         F.create_linear_map = lambda signed=True, total_bits=8, power=2: scalar.clone()
-    w = torch.nn.Parameter(torch.from_numpy(np.load(os.path.join(shared, "w0.npy"))))
+    w = torch.nn.Parameter(torch.from_numpy(np.load(os.path.join(common, "w0.npy"))))
     kwargs = dict(lr=0.05, momentum=0.9, stat_compute_steps=1, prec_compute_steps=2, prec_bits=bits,
                   min_lowbit_size=4096, quan_blocksize=64)
     opt = module.ShampooSGD([w], **kwargs)
@@ -131,9 +131,9 @@ def run(official, script, bits, table, out_dir, shared):
                    "block": 64, "layout": "rows", "minQuantizedElements": 4096, "maxBlockOrder": 1200,
                    "grafting": "sgd", "startStep": 1},
         "optimizer": {"name": "sgd", "lr": 0.05, "momentum": 0.9},
-        "parameter": {"name": "w", "shape": [ROWS, COLS], "initial": "../shared/w0.npy"},
+        "parameter": {"name": "w", "shape": [ROWS, COLS], "initial": "../common/w0.npy"},
         "precision": "fp32",
-        "gradients": ["../shared/gradients.npz:g%02d" % k for k in range(1, STEPS + 1)],
+        "gradients": ["../common/gradients.npz:g%02d" % k for k in range(1, STEPS + 1)],
         "states": {}, "records": {}}
     if script == "shampoo1":
         manifest["config"]["rootMethod"] = "newton-official"
@@ -142,7 +142,7 @@ def run(official, script, bits, table, out_dir, shared):
     if bits != 32 and table == "torch":
         np.save(os.path.join(out_dir, "table.npy"), opt.name2qmap["linear-2"].numpy().astype(np.float32))
         manifest["codeTable"] = "table.npy"
-    grads = np.load(os.path.join(shared, "gradients.npz"))
+    grads = np.load(os.path.join(common, "gradients.npz"))
     for k in range(1, STEPS + 1):
         w.grad = torch.from_numpy(grads["g%02d" % k].copy())
         opt.step()
@@ -204,7 +204,7 @@ RUNS = [("shampoo2", 4, "torch"), ("shampoo2", 4, "scalar"), ("shampoo2", 32, "t
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--official", required=True, help="checkout of github.com/Sike-Wang/low-bit-Shampoo")
-    p.add_argument("--out", required=True, help="output directory (one subdirectory per run, plus shared/)")
+    p.add_argument("--out", required=True, help="output directory (one subdirectory per run, plus common/)")
     p.add_argument("--script", choices=("shampoo1", "shampoo2"))
     p.add_argument("--bits", type=int, choices=(4, 8, 32))
     p.add_argument("--table", choices=("torch", "scalar"), default="torch")
@@ -214,13 +214,13 @@ def main():
                    help="singular values within a factor 3.2 (default), or plain Gaussian entries")
     a = p.parse_args()
     set_shape(a.shape)
-    shared = os.path.join(a.out, "shared")
-    os.makedirs(shared, exist_ok=True)
+    common = os.path.join(a.out, "common")
+    os.makedirs(common, exist_ok=True)
     rng = np.random.default_rng(20261204)
-    np.save(os.path.join(shared, "w0.npy"), (0.1 * rng.standard_normal((ROWS, COLS))).astype(np.float32))
+    np.save(os.path.join(common, "w0.npy"), (0.1 * rng.standard_normal((ROWS, COLS))).astype(np.float32))
     gs = gradients(rng) if a.gradients == "conditioned" else [
         rng.standard_normal((ROWS, COLS)).astype(np.float32) for _ in range(STEPS)]
-    np.savez_compressed(os.path.join(shared, "gradients.npz"), **{"g%02d" % (k + 1): g for k, g in enumerate(gs)})
+    np.savez_compressed(os.path.join(common, "gradients.npz"), **{"g%02d" % (k + 1): g for k, g in enumerate(gs)})
     runs = RUNS if a.all else [(a.script, a.bits, a.table)]
     for script, bits, table in runs:
         if script is None or bits is None:
@@ -247,6 +247,6 @@ if __name__ == "__main__":
         p.add_argument("--shape", default="80x80")
         a = p.parse_args()
         set_shape(a.shape)
-        run(a.official, a.script, a.bits, a.table, target, os.path.join(a.out, "shared"))
+        run(a.official, a.script, a.bits, a.table, target, os.path.join(a.out, "common"))
     else:
         main()
