@@ -5,8 +5,9 @@ import io.qshampoo.quant.StorageMode;
 
 /**
  * Which scale (block) an element of a quantized matrix belongs to, and which element a code index stands for —
- * the formulas of {@link BlockLayout} and {@link StorageMode} (their Javadoc is the contract), restated here so a
- * report can name the block and the (row, column) of every mismatch. {@code BlockIndexTest} checks them against
+ * the formulas of {@link BlockLayout} and {@link StorageMode} (their Javadoc is the contract; the triangle
+ * arithmetic is {@link StorageMode#triangleIndex} and {@link StorageMode#triangleRow}), so that a report can name
+ * the block and the (row, column) of every mismatch. {@code BlockIndexTest} checks them against
  * {@code QuantizedMatrix.scaleOf}.
  */
 public final class BlockIndex {
@@ -35,7 +36,7 @@ public final class BlockIndex {
 
     /** Position i(i−1)/2 + j of strictly-lower element (i, j), j &lt; i, in the stored sequence. */
     public static long triangleIndex(int i, int j) {
-        return (long) i * (i - 1) / 2 + j;
+        return StorageMode.triangleIndex(i, j);
     }
 
     /**
@@ -46,13 +47,7 @@ public final class BlockIndex {
         if (mode != StorageMode.STRICTLY_LOWER) {
             return new int[] {(int) (k / cols), (int) (k % cols)};
         }
-        int i = (int) Math.floor((1 + Math.sqrt(1 + 8.0 * k)) / 2);
-        while (triangleIndex(i, 0) > k) {
-            i--;
-        }
-        while (triangleIndex(i + 1, 0) <= k) {
-            i++;
-        }
-        return new int[] {i, (int) (k - triangleIndex(i, 0))};
+        int i = StorageMode.triangleRow(k);
+        return new int[] {i, (int) (k - StorageMode.triangleIndex(i, 0))};
     }
 }

@@ -380,25 +380,13 @@ public final class CpuBlockQuantizer implements BlockQuantizer {
             return true;
         }
 
-        /** Row of element number t of the strictly-lower row-major order: the i with i(i−1)/2 ≤ t &lt; i(i+1)/2. */
-        static int triangleRow(long t) {
-            int i = (int) ((1 + Math.sqrt(1 + 8.0 * t)) / 2);
-            while ((long) i * (i - 1) / 2 > t) {
-                i--;
-            }
-            while ((long) (i + 1) * i / 2 <= t) {
-                i++;
-            }
-            return i;
-        }
-
         /** Blocks [k0, k1) of the flat runs of B over the strictly-lower sequence. */
         boolean triangleRuns(int k0, int k1) {
             long total = (long) rows * (rows - 1) / 2;
             for (int k = k0; k < k1; k++) {
                 int t0 = k * b;
                 int t1 = (int) Math.min((long) t0 + b, total);
-                int i0 = triangleRow(t0);
+                int i0 = StorageMode.triangleRow(t0);
                 int j0 = (int) (t0 - (long) i0 * (i0 - 1) / 2);
                 int m = 0;
                 for (int i = i0, j = j0, t = t0; t < t1; ) {

@@ -53,4 +53,24 @@ public enum StorageMode {
     public long fp32Count(int rows, int cols) {
         return this == STRICTLY_LOWER ? (long) rows * (rows + 1) / 2 : (long) rows * cols;
     }
+
+    /** Position i(i−1)/2 + j of strictly-lower element (i, j), j &lt; i, in the STRICTLY_LOWER code sequence. */
+    public static long triangleIndex(int i, int j) {
+        return (long) i * (i - 1) / 2 + j;
+    }
+
+    /**
+     * The row i of the strictly-lower element at position t of the STRICTLY_LOWER sequence: the largest i with
+     * i(i−1)/2 ≤ t (its column is t − i(i−1)/2). Cost O(1): a square root, corrected by at most a step each way.
+     */
+    public static int triangleRow(long t) {
+        int i = (int) ((1 + Math.sqrt(1 + 8.0 * t)) / 2);
+        while (triangleIndex(i, 0) > t) {
+            i--;
+        }
+        while (triangleIndex(i + 1, 0) <= t) {
+            i++;
+        }
+        return i;
+    }
 }

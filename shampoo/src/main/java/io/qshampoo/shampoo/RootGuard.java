@@ -11,8 +11,10 @@ final class RootGuard implements Stateful {
     private final String name;
     private final int maxConsecutive;
     private final boolean rejectUnconverged;
-    /** {consecutive failures, total failures}. */
-    private final int[] counts = new int[2];
+    /** Failures since the last accepted root. */
+    private int consecutive;
+    /** Failures since the start. */
+    private int total;
 
     RootGuard(String name, ShampooConfig config) {
         this.name = name;
@@ -23,7 +25,7 @@ final class RootGuard implements Stateful {
     /** Whether a result with these properties is acceptable; counts and may throw when not. */
     boolean accept(boolean finite, boolean converged, long step, String detail) {
         if (finite && (converged || !rejectUnconverged)) {
-            counts[0] = 0;
+            consecutive = 0;
             return true;
         }
         return fail(step, (finite ? "did not converge" : "is not finite") + (detail.isEmpty() ? "" : " (" + detail + ")"), null);
@@ -35,31 +37,34 @@ final class RootGuard implements Stateful {
     }
 
     private boolean fail(long step, String why, RuntimeException cause) {
-        counts[0]++;
-        counts[1]++;
-        if (counts[0] >= maxConsecutive) {
+        consecutive++;
+        total++;
+        if (consecutive >= maxConsecutive) {
             throw new RootFailureException("inverse root of " + name + " at step " + step + " " + why + "; "
-                    + counts[0] + " consecutive failures reached the limit of " + maxConsecutive, cause);
+                    + consecutive + " consecutive failures reached the limit of " + maxConsecutive, cause);
         }
         return false;
     }
 
     int totalFailures() {
-        return counts[1];
+        return total;
     }
 
     @Override
     public StateBytes stateBytes() {
-        return StateBytes.of(StateKind.SCALARS, 4L * counts.length);
+        return StateBytes.of(StateKind.SCALARS, 4L * 2);
     }
 
     @Override
     public void save(StateOutput out) {
-        out.writeInts(name + ".rootFailures", counts);
+        out.writeInts(name + ".rootFailures", new int[] {consecutive, total}); // [consecutive, total]
     }
 
     @Override
     public void restore(StateInput in) {
+        int[] counts = new int[2];
         in.readInts(name + ".rootFailures", counts);
+        consecutive = counts[0];
+        total = counts[1];
     }
 }

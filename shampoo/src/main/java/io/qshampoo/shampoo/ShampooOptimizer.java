@@ -41,8 +41,10 @@ public final class ShampooOptimizer {
     private final Map<String, DenseTensor> parameters;
     private List<ParameterState> states;
     private double learningRate;
-    /** {steps taken, steps skipped}. */
-    private long[] counters = new long[2];
+    /** Steps taken (the last step's k). */
+    private long steps;
+    /** Steps skipped (non-finite gradients under SKIP_STEP). */
+    private long skipped;
 
     private ShampooOptimizer(Builder b) {
         this.config = b.config;
@@ -86,7 +88,7 @@ public final class ShampooOptimizer {
             throw new IllegalArgumentException("gradients are given for " + (gradients == null ? "nothing" : gradients.keySet())
                     + "; expected exactly the parameters " + parameters.keySet());
         }
-        long k = counters[0] + 1;
+        long k = steps + 1;
         for (Map.Entry<String, DenseTensor> e : parameters.entrySet()) {
             DenseTensor g = gradients.get(e.getKey());
             if (g == null || !Arrays.equals(g.shape(), e.getValue().shape())) {
@@ -96,7 +98,7 @@ public final class ShampooOptimizer {
             int bad = g.firstNonFinite();
             if (bad >= 0) {
                 if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
-                    counters[1]++;
+                    skipped++;
                     return false;
                 }
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' at step " + k + " has "
@@ -105,7 +107,7 @@ public final class ShampooOptimizer {
             double squares = squaredNorm(g);
             if (squares > Float.MAX_VALUE) {
                 if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
-                    counters[1]++;
+                    skipped++;
                     return false;
                 }
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "gradient of '%s' at step %d "
@@ -130,7 +132,7 @@ public final class ShampooOptimizer {
             }
             throw e;
         }
-        counters[0] = k;
+        steps = k;
         return true;
     }
 
@@ -161,7 +163,7 @@ public final class ShampooOptimizer {
             ParameterState old = states.get(j);
             DenseTensor p = parameters.get(old.name());
             StateInput in = new StateInput(undo[j], "the snapshot of '" + old.name() + "' taken before step "
-                    + (counters[0] + 1));
+                    + (steps + 1));
             if (p.precision() == DenseTensor.Precision.FLOAT32) {
                 in.readFloats(old.name() + ".value", p.float32Data());
             } else {
@@ -185,12 +187,12 @@ public final class ShampooOptimizer {
 
     /** Steps taken (skipped steps not counted). */
     public long stepCount() {
-        return counters[0];
+        return steps;
     }
 
     /** Steps skipped because a gradient was not finite. */
     public long skippedSteps() {
-        return counters[1];
+        return skipped;
     }
 
     /**
@@ -249,7 +251,7 @@ public final class ShampooOptimizer {
 
     /** Exact bytes of all optimizer state (preconditioners, grafting, base optimizer, counters), by kind. */
     public StateBytes stateBytes() {
-        StateBytes total = StateBytes.of(StateKind.SCALARS, 8L * counters.length);
+        StateBytes total = StateBytes.of(StateKind.SCALARS, 8L * 2);
         for (ParameterState s : states) {
             total = total.plus(s.stateBytes());
         }
@@ -275,8 +277,8 @@ public final class ShampooOptimizer {
     /** Writes the whole optimizer state and the parameter values to a checkpoint file ({@link Checkpoint}). */
     public void saveCheckpoint(Path file) throws IOException {
         StateOutput out = new StateOutput();
-        out.writeLong("steps", counters[0]);
-        out.writeLong("skipped", counters[1]);
+        out.writeLong("steps", steps);
+        out.writeLong("skipped", skipped);
         out.writeDouble("learningRate", learningRate);
         for (ParameterState s : states) {
             writeValue(out, s.name());
@@ -296,7 +298,8 @@ public final class ShampooOptimizer {
     public void restoreCheckpoint(Path file) throws IOException {
         byte[] payload = Checkpoint.read(file, fingerprint());
         StateInput in = new StateInput(payload, file.toString());
-        long[] freshCounters = {in.readLong("steps"), in.readLong("skipped")};
+        long freshSteps = in.readLong("steps");
+        long freshSkipped = in.readLong("skipped");
         double lr = in.readDouble("learningRate");
         List<ParameterState> fresh = freshStates();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -326,7 +329,8 @@ public final class ShampooOptimizer {
             }
         });
         this.states = fresh;
-        this.counters = freshCounters;
+        this.steps = freshSteps;
+        this.skipped = freshSkipped;
         this.learningRate = lr;
     }
 
