@@ -328,6 +328,20 @@ public final class CodeTable {
                 Math.max((double) values[0] + 1.0, 1.0 - (double) values[values.length - 1]));
     }
 
+    /**
+     * Two tables are equal when they encode alike: the same mapping, bits and fp32 entries (bit for bit). A table
+     * given as data equals a built-in one only if its entries are the built-in's.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CodeTable t && t.mapping == mapping && t.bits == bits && Arrays.equals(t.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * mapping.hashCode() + bits) + Arrays.hashCode(values);
+    }
+
     @Override
     public String toString() {
         return (custom ? "custom " : "") + mapping.id() + "/" + bits + "-bit";

@@ -127,7 +127,7 @@ public final class QuantizedMatrix {
         if (q == null) {
             return config.quantizer();
         }
-        if (q.table() != config.table() || !q.layout().equals(config.layout())) {
+        if (!q.table().equals(config.table()) || !q.layout().equals(config.layout())) {
             throw new IllegalArgumentException("quantizer (" + q.table() + ", " + q.layout() + ") does not match config ("
                     + config.table() + ", " + config.layout() + ")");
         }

@@ -84,7 +84,7 @@ public final class TriangularPair {
         Objects.requireNonNull(config, "config");
         QuantizerChecks.shape(n, n, StorageMode.STRICTLY_LOWER);
         BlockQuantizer q = quantizer == null ? config.quantizer() : quantizer;
-        if (q.table() != config.table() || !q.layout().equals(config.layout())) {
+        if (!q.table().equals(config.table()) || !q.layout().equals(config.layout())) {
             throw new IllegalArgumentException("quantizer (" + q.table() + ", " + q.layout() + ") does not match config ("
                     + config.table() + ", " + config.layout() + ")");
         }

@@ -41,7 +41,7 @@ public record Backend(DenseKernels kernels, BlockQuantizer quantizer) {
             return;
         }
         io.qshampoo.quant.QuantizationConfig q = config.quantization();
-        if (quantizer.table() != q.table() || !quantizer.layout().equals(q.layout())) {
+        if (!quantizer.table().equals(q.table()) || !quantizer.layout().equals(q.layout())) {
             throw new IllegalArgumentException("quantizer uses " + quantizer.table() + ", " + quantizer.layout()
                     + "; the configuration stores with " + q.table() + ", " + q.layout());
         }
