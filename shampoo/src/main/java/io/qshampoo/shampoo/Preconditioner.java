@@ -55,14 +55,20 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
     }
 
     /**
-     * Eigenvector quantization with Björck rectification (Wang et al. 2024). {@link EigenQuantizedFactor}.
+     * Eigenvector quantization with Björck rectification (Wang et al. 2024), with error feedback on the
+     * eigenvectors (Li et al. Eqs. 10–11 carried to an orthonormal basis, {@link EigenvectorErrorFeedback}) or
+     * without. {@link EigenQuantizedFactor}.
      *
      * @param beta              EMA factor β, in (0, 1)
      * @param epsilon           ε &gt; 0: ridge ε·max S of the root, S₀ = ε
      * @param bjorckUpdateSteps Björck steps t1 before rebuilding L from the eigenvectors (official: 1)
      * @param bjorckRootSteps   Björck steps t2 before the root (official: 4)
+     * @param errorFeedback     whether the eigenvectors' quantization error is carried into the next refresh
+     * @param betaE             EMA factor βₑ of the error state, in (0, 1). Default 0.95 (Li et al.'s); with
+     *                          {@code errorFeedback} false it must keep its default (it means nothing there)
      */
-    record Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps) implements Preconditioner {
+    record Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps, boolean errorFeedback,
+                 double betaE) implements Preconditioner {
         public Eigen {
             Checks.unit("Eigen", "beta", beta);
             Checks.positive("Eigen", "epsilon", epsilon);
@@ -70,6 +76,16 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
                 throw new IllegalArgumentException("Eigen: Björck steps must be >= 0, got " + bjorckUpdateSteps + " and "
                         + bjorckRootSteps);
             }
+            Checks.unit("Eigen", "betaE", betaE);
+            if (!errorFeedback && betaE != 0.95) {
+                throw new IllegalArgumentException("Eigen: betaE is " + betaE + " but errorFeedback is false; βₑ applies "
+                        + "with error feedback only (leave it at its default 0.95)");
+            }
+        }
+
+        /** Wang et al.'s method without error feedback (βₑ at its unused default 0.95). */
+        public Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps) {
+            this(beta, epsilon, bjorckUpdateSteps, bjorckRootSteps, false, 0.95);
         }
     }
 
