@@ -1,6 +1,6 @@
 """Checks kernels_port.py byte for byte against qshampoo's reference quantizer (``qshampoo quantize``).
 
-Run from the repository root after building the command (``./mvnw -B -q -DskipTests package -pl verify -am``):
+Run from the repository root after building the command (``./mvnw -B -q -DskipTests package -pl cli -am``):
 
     python3 -m unittest conformance/test_kernels_port.py
 
@@ -19,12 +19,12 @@ except ImportError:  # pragma: no cover
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-JAR = os.path.join(ROOT, "verify", "target", "qshampoo.jar")
+JAR = os.path.join(ROOT, "cli", "target", "qshampoo.jar")
 sys.path.insert(0, HERE)
 
 
 @unittest.skipIf(np is None, "numpy is not installed (Debian: python3-numpy)")
-@unittest.skipIf(not os.path.isfile(JAR), "qshampoo.jar not built: ./mvnw -B -q -DskipTests package -pl verify -am")
+@unittest.skipIf(not os.path.isfile(JAR), "qshampoo.jar not built: ./mvnw -B -q -DskipTests package -pl cli -am")
 class KernelsPortTest(unittest.TestCase):
 
     def matrices(self):

@@ -3,7 +3,7 @@
     python3 -m unittest discover -s python -v
 
 numpy is required (the tests skip with a message without it); the torch test skips without torch; the tests that
-run qshampoo itself skip unless verify/target/qshampoo.jar has been built (./mvnw -B package) and a java exists.
+run qshampoo itself skip unless cli/target/qshampoo.jar has been built (./mvnw -B package) and a java exists.
 """
 import importlib.util
 import json
@@ -17,8 +17,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-JAR = os.path.join(ROOT, "verify", "target", "qshampoo.jar")
-ORACLE = os.path.join(ROOT, "verify", "src", "test", "resources", "oracle")
+JAR = os.path.join(ROOT, "cli", "target", "qshampoo.jar")
+ORACLE = os.path.join(ROOT, "cli", "src", "test", "resources", "oracle")
 sys.path.insert(0, HERE)
 
 HAVE_NUMPY = importlib.util.find_spec("numpy") is not None

@@ -13,10 +13,10 @@ a checkout of it with --official. It runs unchanged except for three stand-ins, 
 With --table scalar the 4-bit code table is rebuilt with numpy's scalar float32 arithmetic (the formula qshampoo
 uses) instead of torch.linspace's vectorized one; the trace then needs no "codeTable".
 
-Usage (regenerates verify/src/test/resources/conformance/lowbit-shampoo; see conformance/README.md):
+Usage (regenerates cli/src/test/resources/conformance/lowbit-shampoo; see conformance/README.md):
 
     python3 conformance/lowbit_shampoo/run_official.py --official /path/to/low-bit-Shampoo --all \
-        --out verify/src/test/resources/conformance/lowbit-shampoo
+        --out cli/src/test/resources/conformance/lowbit-shampoo
 """
 import argparse
 import json

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Runs the NumPy port of the official Sketchy (tearfree_sketchy_port.py) on a small problem and writes a
-qshampoo trace (format qshampoo-trace/1, see docs/oracle.md) that `qshampoo check trace` and verify's
+qshampoo trace (format qshampoo-trace/1, see docs/oracle.md) that `qshampoo check trace` and the cli module's
 SketchyConformanceTest replay.
 
     python3 conformance/sketchy/make_trace.py [OUTPUT_DIR]
 
-OUTPUT_DIR defaults to verify/src/test/resources/conformance/sketchy. Deterministic (seeded), float32 throughout;
+OUTPUT_DIR defaults to cli/src/test/resources/conformance/sketchy. Deterministic (seeded), float32 throughout;
 needs numpy only. The problem: a 24 x 16 parameter, rank 4, decay 0.9, relative epsilon 1e-7, statistics every
 T1 = 2 steps, SGD grafting, SGD with momentum 0.9 at lr 0.1, 20 steps. Steps 1-8 are row- and column-sparse at
 the update steps (only the leading 3 x 3 block is nonzero, so each sketch holds 3 directions, masks the fourth and
@@ -43,7 +43,7 @@ def gradients():
 
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "verify", "src", "test", "resources",
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "cli", "src", "test", "resources",
                                                               "conformance", "sketchy")
     os.makedirs(out, exist_ok=True)
     options = port.Options(epsilon=EPSILON, rank=RANK, relative_epsilon=True, second_moment_decay=BETA,

@@ -24,7 +24,7 @@ import io.qshampoo.linalg.SubspaceIteration;
  * sizes in one block). The record tag is {@code name.Vt}. The signs of the refreshed eigenvectors follow
  * {@link Conventions#qrSigns()}. V̄₀ = Q(I), S₀ = ε (so L₀ = ε·I), L̂₀ = I.
  *
- * <p>With error feedback (variant eigen4+ef, {@link Preconditioner.Eigen#errorFeedback()}) the update's last line is
+ * <p>With error feedback (variant eigen4+ef, {@link Preconditioner.Eigen#hasErrorFeedback()}) the update's last line is
  * V̄ = Q(V'ᵀ + E) with the error state E carried by {@link EigenvectorErrorFeedback} (Li et al. Eqs. 10–11 for the
  * eigenbasis), tag {@code name.A}; everything else is unchanged.
  *
@@ -60,8 +60,9 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         this.values = new double[order];
         this.valuesTag = name + ".S";
         this.root = new StoredRoot(name, order, side, config, backend);
-        this.feedback = settings.errorFeedback()
-                ? new EigenvectorErrorFeedback(name + ".A", order, settings.betaE(), config, backend) : null;
+        this.feedback = settings.hasErrorFeedback()
+                ? new EigenvectorErrorFeedback(name + ".A", order, settings.errorFeedback().betaE(), config, backend)
+                : null;
         vectors.store(CommonOps_DDRM.identity(order));
         java.util.Arrays.fill(values, Storage.round(config.epsilon(), config));
     }

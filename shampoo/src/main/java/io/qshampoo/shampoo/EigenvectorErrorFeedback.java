@@ -1,5 +1,7 @@
 package io.qshampoo.shampoo;
 
+import java.util.function.UnaryOperator;
+
 import org.ejml.data.DMatrixRMaj;
 
 import io.qshampoo.linalg.DenseKernels;
@@ -37,8 +39,11 @@ import io.qshampoo.linalg.DenseKernels;
  * triangle). Cost per refresh: five n×n products (R, R·A, ·Rᵀ, A'·X, δ·Xᵀ), 10n³ flops, and one O(n²)
  * quantization of n(n−1)/2 values. Storage: {@link Storage#lower}, the layout of a Cholesky factor, whose fp32
  * diagonal here holds zeros.
+ *
+ * <p>{@link EigenQuantizedFactor} holds one per factor (tag {@code name.A}); the {@code tables} experiment drives one
+ * directly on a fixed target.
  */
-final class EigenvectorErrorFeedback implements Stateful {
+public final class EigenvectorErrorFeedback implements Stateful {
 
     private final int order;
     private final double betaE;
@@ -46,15 +51,31 @@ final class EigenvectorErrorFeedback implements Stateful {
     /** A's strictly lower triangle (the diagonal stored is 0). Initially 0: E₀ = 0 (Li Alg. 1). */
     private final StoredMatrix coordinates;
 
-    EigenvectorErrorFeedback(String tag, int order, double betaE, ShampooConfig config, Backend backend) {
+    /**
+     * An error state A₀ = 0 (Li Alg. 1's Ē₀ = 0).
+     *
+     * @param tag     record tag of the stored coordinates
+     * @param order   n
+     * @param betaE   βₑ, in (0, 1)
+     * @param config  the storage of A (bits, quantization): {@link Storage#lower}
+     * @param backend kernels and quantizer
+     */
+    public EigenvectorErrorFeedback(String tag, int order, double betaE, ShampooConfig config, Backend backend) {
+        if (order < 1 || !(betaE > 0 && betaE < 1) || config == null || backend == null) {
+            throw new IllegalArgumentException("EigenvectorErrorFeedback: order " + order + ", betaE " + betaE
+                    + "; expected order >= 1, betaE in (0, 1), a config and a backend");
+        }
         this.order = order;
         this.betaE = betaE;
         this.kernels = backend.kernels();
         this.coordinates = Storage.lower(tag, order, config, backend.quantizer());
     }
 
-    /** D(Ā) as the skew-symmetric n×n matrix A: its stored strictly lower triangle minus that triangle's transpose. */
-    DMatrixRMaj coordinates() {
+    /**
+     * D(Ā) as the skew-symmetric n×n matrix A: its stored strictly lower triangle minus that triangle's transpose.
+     * A new matrix; O(n²).
+     */
+    public DMatrixRMaj coordinates() {
         DMatrixRMaj a = coordinates.load();
         for (int i = 0; i < order; i++) {
             a.data[i * order + i] = 0.0;
@@ -65,14 +86,28 @@ final class EigenvectorErrorFeedback implements Stateful {
         return a;
     }
 
+    /** Eqs. (10)–(11) into an eigenvector store: {@link #refresh} with the store's Q then D. */
+    void store(DMatrixRMaj target, DMatrixRMaj previous, StoredMatrix vectors) {
+        refresh(target, previous, y -> {
+            vectors.store(y);
+            return vectors.load();
+        });
+    }
+
     /**
-     * Eqs. (10)–(11): stores Q(X + A'·X) into {@code vectors} and keeps the new error coordinates.
+     * Eqs. (10)–(11): quantizes Y = X + A'·X with {@code quantize} and keeps the new error coordinates.
      *
      * @param target   X, n×n with orthonormal rows: the refreshed eigenvectors, one per row
      * @param previous V_prev, n×n: the basis the refresh started from, eigenvectors as columns in the same order
-     * @param vectors  the eigenvector store (written)
+     * @param quantize Y ↦ D(Q(Y)), n×n (a new matrix; Y is not modified)
+     * @return D(V̄) = D(Q(Y)), the stored basis, one eigenvector per row
      */
-    void store(DMatrixRMaj target, DMatrixRMaj previous, StoredMatrix vectors) {
+    public DMatrixRMaj refresh(DMatrixRMaj target, DMatrixRMaj previous, UnaryOperator<DMatrixRMaj> quantize) {
+        if (target.numRows != order || target.numCols != order || previous.numRows != order
+                || previous.numCols != order) {
+            throw new IllegalArgumentException("target is " + target.numRows + "x" + target.numCols + " and previous "
+                    + previous.numRows + "x" + previous.numCols + "; expected both " + order + "x" + order);
+        }
         int n = order;
         DMatrixRMaj r = new DMatrixRMaj(n, n);
         kernels.mult(target, previous, r);
@@ -86,10 +121,10 @@ final class EigenvectorErrorFeedback implements Stateful {
         for (int k = 0; k < y.data.length; k++) {
             y.data[k] = target.data[k] + y.data[k]; // Y = X + A'·X
         }
-        vectors.store(y); // Eq. (10)
-        DMatrixRMaj delta = vectors.load();
+        DMatrixRMaj stored = quantize.apply(y); // Eq. (10)
+        DMatrixRMaj delta = new DMatrixRMaj(n, n);
         for (int k = 0; k < delta.data.length; k++) {
-            delta.data[k] = y.data[k] - delta.data[k]; // δ = Y − D(V̄)
+            delta.data[k] = y.data[k] - stored.data[k]; // δ = Y − D(V̄)
         }
         DMatrixRMaj tangent = new DMatrixRMaj(n, n);
         kernels.multTransB(delta, target, tangent);
@@ -98,6 +133,7 @@ final class EigenvectorErrorFeedback implements Stateful {
             moved.data[k] = betaE * moved.data[k] + (1 - betaE) * tangent.data[k];
         }
         coordinates.store(moved);
+        return stored;
     }
 
     /** M ← (M − Mᵀ)/2: exactly skew-symmetric, zero diagonal. */

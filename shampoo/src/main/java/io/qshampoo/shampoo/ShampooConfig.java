@@ -63,10 +63,10 @@ public record ShampooConfig(
             return storage.quantized() ? Variant.VQ : Variant.FP32;
         }
         if (preconditioner instanceof Preconditioner.Cholesky c) {
-            return c.errorFeedback() ? Variant.CQ_EF : Variant.CQ;
+            return c.hasErrorFeedback() ? Variant.CQ_EF : Variant.CQ;
         }
         if (preconditioner instanceof Preconditioner.Eigen e) {
-            return e.errorFeedback() ? Variant.EIGEN4_EF : Variant.EIGEN4;
+            return e.hasErrorFeedback() ? Variant.EIGEN4_EF : Variant.EIGEN4;
         }
         return Variant.SKETCHY;
     }
@@ -115,11 +115,11 @@ public record ShampooConfig(
             b.rootMethod = e.rootMethod();
         } else if (preconditioner instanceof Preconditioner.Cholesky c) {
             b.rootMethod = c.rootMethod();
-            b.betaE = c.errorFeedback() ? c.betaE() : null;
+            b.betaE = c.hasErrorFeedback() ? c.errorFeedback().betaE() : null;
         } else if (preconditioner instanceof Preconditioner.Eigen e) {
             b.bjorckUpdateSteps = e.bjorckUpdateSteps();
             b.bjorckRootSteps = e.bjorckRootSteps();
-            b.betaE = e.errorFeedback() ? e.betaE() : null;
+            b.betaE = e.hasErrorFeedback() ? e.errorFeedback().betaE() : null;
         } else if (preconditioner instanceof Preconditioner.Sketch s) {
             b.sketchRank = s.rank();
         }
@@ -227,13 +227,15 @@ public record ShampooConfig(
             double eps = epsilon != null ? epsilon : variant == Variant.SKETCHY ? 1e-7 : 1e-6;
             double bt = beta != null ? beta : variant == Variant.SKETCHY ? 0.999 : 0.95;
             RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
+            Preconditioner.ErrorFeedback errorFeedback = new Preconditioner.ErrorFeedback(betaE != null ? betaE : 0.95);
             Preconditioner p = switch (variant) {
                 case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
-                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, false, 0.95);
-                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, true, betaE != null ? betaE : 0.95);
-                case EIGEN4, EIGEN4_EF -> new Preconditioner.Eigen(bt, eps,
-                        bjorckUpdateSteps != null ? bjorckUpdateSteps : 1, bjorckRootSteps != null ? bjorckRootSteps : 4,
-                        variant == Variant.EIGEN4_EF, betaE != null ? betaE : 0.95);
+                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, null);
+                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, errorFeedback);
+                case EIGEN4 -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
+                        bjorckRootSteps != null ? bjorckRootSteps : 4, null);
+                case EIGEN4_EF -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
+                        bjorckRootSteps != null ? bjorckRootSteps : 4, errorFeedback);
                 case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
             };
             return new ShampooConfig(p, storage, t1, t2, maxBlockOrder, grafting, startStep, maxConsecutiveRootFailures,

@@ -190,11 +190,14 @@ class EigenvectorErrorFeedbackTest {
     void theBuilderSpeaksEigen4EfAndRefusesWhatDoesNotApply() {
         ShampooConfig c = ShampooConfig.builder().variant(Variant.EIGEN4_EF).betaE(0.8).bjorckSteps(2, 3).build();
         assertEquals(Variant.EIGEN4_EF, c.variant());
-        assertEquals(new Preconditioner.Eigen(0.95, 1e-6, 2, 3, true, 0.8), c.preconditioner());
+        assertEquals(new Preconditioner.Eigen(0.95, 1e-6, 2, 3, new Preconditioner.ErrorFeedback(0.8)), c.preconditioner());
         assertEquals(c, c.toBuilder().build());
         assertEquals(0.95, ((Preconditioner.Eigen) ShampooConfig.builder().variant(Variant.EIGEN4_EF).build()
-                .preconditioner()).betaE());
-        assertEquals(Variant.EIGEN4, ShampooConfig.builder().variant(Variant.EIGEN4).build().variant());
+                .preconditioner()).errorFeedback().betaE());
+        ShampooConfig plain = ShampooConfig.builder().variant(Variant.EIGEN4).build();
+        assertEquals(Variant.EIGEN4, plain.variant());
+        assertEquals(null, ((Preconditioner.Eigen) plain.preconditioner()).errorFeedback()); // no βₑ without EF
+        assertEquals(plain, plain.toBuilder().build());
         assertEquals(Variant.EIGEN4_EF, Variant.fromId("eigen4+ef"));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -205,9 +208,7 @@ class EigenvectorErrorFeedbackTest {
         assertEquals("Björck steps applies to eigen4 and eigen4+ef only; the variant is cq+ef", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ShampooConfig.builder().variant(Variant.EIGEN4_EF).betaE(1.0).build());
-        assertEquals("Eigen: betaE is 1.0; expected a value in (0, 1)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new Preconditioner.Eigen(0.95, 1e-6, 1, 4, false, 0.5));
-        assertTrue(e.getMessage().contains("betaE is 0.5 but errorFeedback is false"), e.getMessage());
+        assertEquals("ErrorFeedback: betaE is 1.0; expected a value in (0, 1)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ShampooConfig.builder().variant(Variant.EIGEN4_EF).bits(32).sketchRank(4).build());
         assertEquals("sketchRank applies to sketchy only; the variant is eigen4+ef", e.getMessage());
@@ -219,11 +220,11 @@ class EigenvectorErrorFeedbackTest {
         optimizer(config(Variant.EIGEN4_EF, 4, 0.9)).saveCheckpoint(file);
         ShampooOptimizer plain = optimizer(config(Variant.EIGEN4, 4, null));
         CheckpointException e = assertThrows(CheckpointException.class, () -> plain.restoreCheckpoint(file));
-        assertTrue(e.getMessage().contains("preconditioner.errorFeedback is true in the checkpoint, false here"),
+        assertTrue(e.getMessage().contains("preconditioner.errorFeedback is ErrorFeedback[betaE=0.9] in the checkpoint, null here"),
                 e.getMessage());
         ShampooOptimizer otherBeta = optimizer(config(Variant.EIGEN4_EF, 4, 0.8));
         e = assertThrows(CheckpointException.class, () -> otherBeta.restoreCheckpoint(file));
-        assertTrue(e.getMessage().contains("preconditioner.betaE is 0.9 in the checkpoint, 0.8 here"), e.getMessage());
+        assertTrue(e.getMessage().contains("preconditioner.errorFeedback.betaE is 0.9 in the checkpoint, 0.8 here"), e.getMessage());
         ShampooOptimizer same = optimizer(config(Variant.EIGEN4_EF, 4, 0.9));
         same.restoreCheckpoint(file);
         Path again = dir.resolve("again.qsh");
@@ -243,7 +244,7 @@ class EigenvectorErrorFeedbackTest {
     }
 
     private static EigenvectorErrorFeedback feedback(ShampooConfig c) {
-        return new EigenvectorErrorFeedback("f.A", N, ((Preconditioner.Eigen) c.preconditioner()).betaE(), c,
+        return new EigenvectorErrorFeedback("f.A", N, ((Preconditioner.Eigen) c.preconditioner()).errorFeedback().betaE(), c,
                 Backend.of(DenseKernels.reference()));
     }
 

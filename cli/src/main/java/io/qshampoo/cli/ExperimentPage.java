@@ -1,0 +1,47 @@
+package io.qshampoo.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.qshampoo.experiments.report.HtmlReport;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code index.html} each experiment command ({@code tables}, {@code feedback}, {@code memory}, {@code train})
+ * writes beside its files, and the one {@code demo} writes over all of them ({@link HtmlReport}).
+ */
+final class ExperimentPage {
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,+@%^-]+");
+
+    private ExperimentPage() {
+    }
+
+    /** {@code ./qshampoo ARGS} as a shell line: arguments with spaces or shell characters in single quotes. */
+    static String commandLine(List<String> args) {
+        return "./qshampoo " + args.stream()
+                .map(a -> PLAIN.matcher(a).matches() ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+    }
+
+    /** The command line that ran {@code spec}'s command, as given. */
+    static String commandLine(CommandSpec spec) {
+        return commandLine(spec.commandLine().getParseResult().originalArgs());
+    }
+
+    /** Footer lines: qshampoo's version, the Java runtime, the kernels the experiments ran on. */
+    static List<String> environment() {
+        return List.of(new Qshampoo.Version().getVersion()[0], Qshampoo.Version.runtime(),
+                "kernels: the CPU reference (io.qshampoo.linalg.DenseKernels.reference(): EJML, float64)");
+    }
+
+    /** Writes {@code out/index.html} for one command's files; returns the page. */
+    static Path write(CommandSpec spec, Path out, String title) throws IOException {
+        Path page = out.resolve("index.html");
+        HtmlReport.write(page, title, List.of(new HtmlReport.Section(title, commandLine(spec), out)), environment());
+        return page;
+    }
+}
