@@ -74,6 +74,13 @@ final class TablesCommand implements Callable<Integer> {
             + "Wang et al.'s t2 before roots).")
     int bjorckSteps = 4;
 
+    @Option(names = "--beta-e", description = "β_e of the error-feedback rows U-root+EF (default ${DEFAULT-VALUE}).")
+    double betaE = 0.95;
+
+    @Option(names = "--ef-refreshes", description = "Refreshes K of the same target for the error-feedback rows "
+            + "(eigen4+ef on this matrix); 0 leaves them out (default ${DEFAULT-VALUE}).")
+    int efRefreshes = 40;
+
     @Option(names = "--threads", description = "Worker threads (default: available processors).")
     Integer threads;
 
@@ -119,7 +126,7 @@ final class TablesCommand implements Callable<Integer> {
         BlockLayout bl = CommandSupport.layout(layout, block);
         QuantizationErrorTable.Settings s = new QuantizationErrorTable.Settings(ms, bits, bl, epsilon,
                 choleskyShift == null ? epsilon : choleskyShift, bjorckSteps,
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads, betaE, efRefreshes);
         MatrixSource source = matrix != null ? new NpyMatrixSource(matrix)
                 : new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
         var progress = CommandSupport.progress();
