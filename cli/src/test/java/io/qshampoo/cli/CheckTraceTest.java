@@ -118,6 +118,16 @@ class CheckTraceTest {
         assertTrue(Files.readString(m).contains("w#0.left.A"), "the fixture dumps the error state");
         Cli.Result r = Cli.run("check", "trace", m.toString());
         assertEquals(0, r.exitCode(), r.toString());
+        // the error state is compared: half of it missing is a divergence at its step
+        Path a = Path.of(file(m, "states", 3, "w#0.left.A"));
+        float[] x = NpyReader.read(a).float32Data();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 0.5f;
+        }
+        NpyWriter.write(a, NpyArray.ofFloat32(x, 8, 8));
+        r = Cli.run("check", "trace", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("DIVERGED first at step 3, w#0.left.A"), r.out());
 
         Path plain = fixture("eigen4");
         Files.writeString(plain, Files.readString(plain).replace("\"t1\" : 1", "\"t1\" : 1, \"betaE\" : 0.8"));

@@ -136,8 +136,9 @@ public final class QuantizationErrorTable {
      * @param bjorckSteps   Björck steps for rectified rows, ≥ 1 (default 4)
      * @param threads       worker threads, ≥ 1
      * @param betaE         βₑ of the error-feedback rows, in (0, 1) (default 0.95, Li et al.)
-     * @param efRefreshes   K, refreshes of the error-feedback rows, ≥ 0; 0 leaves them out (default 40, twice the
-     *                      error state's time constant 1/(1 − βₑ) at the default βₑ)
+     * @param efRefreshes   K, refreshes of the error-feedback rows, ≥ 0; 0 (the default) leaves them out. 40 is twice
+     *                      the error state's time constant 1/(1 − βₑ) at βₑ = 0.95; each refresh costs about as much
+     *                      as one rectified eigenvector row
      */
     public record Settings(List<Mapping> mappings, List<Integer> bits, BlockLayout layout, double epsilon,
             double choleskyShift, int bjorckSteps, int threads, double betaE, int efRefreshes) {
@@ -176,11 +177,11 @@ public final class QuantizationErrorTable {
 
         /**
          * All mappings, bits 3, 4, 8, row segments of 64, ε = s = 1e-6, 4 Björck steps, one thread per core, βₑ = 0.95
-         * and 40 error-feedback refreshes.
+         * and no error-feedback rows.
          */
         public static Settings defaults() {
             return new Settings(List.of(Mapping.values()), List.of(3, 4, 8), BlockLayout.DEFAULT, 1e-6, 1e-6, 4,
-                    Runtime.getRuntime().availableProcessors(), 0.95, 40);
+                    Runtime.getRuntime().availableProcessors(), 0.95, 0);
         }
     }
 
