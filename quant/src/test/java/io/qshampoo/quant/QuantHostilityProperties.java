@@ -267,6 +267,70 @@ class QuantHostilityProperties {
         require(accepted.get() >= total / 10, "only " + accepted.get() + " of " + total + " configs accepted");
     }
 
+    /**
+     * Storage from elsewhere (a GPU kernel's buffers, a checkpoint) with hostile scales and diagonals — NaN, ±∞,
+     * negative, subnormal, FLT_MAX — for {@link QuantizedMatrix#fromStorage} and {@link TriangularPair#fromStorage}:
+     * refused with a message naming the entry, or every dequantized value is finite. Found: the diagonals (and, for
+     * the pair, the scales) were not checked, and a NaN in them dequantized to NaN silently. About half the
+     * buffers are accepted by construction.
+     */
+    @Test
+    void storageIsRefusedOrDequantizesToFiniteValues() {
+        float[] hostile = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f, -0f, 0f, Float.MIN_VALUE,
+            1e-30f, 1f, 1e30f, Float.MAX_VALUE};
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        QuantizationConfig c = new QuantizationConfig(Mapping.LINEAR_2, 4, BlockLayout.rowSegments(32), 0);
+        qt().withExamples(EXAMPLES).forAll(integers().between(1, 40), integers().between(0, 1), longs().all())
+                .checkAssert((n, pair, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    boolean clean = r.nextBoolean(); // half the buffers draw only from the valid values
+                    java.util.function.IntFunction<float[]> draw = len -> {
+                        float[] a = new float[len];
+                        for (int k = 0; k < len; k++) {
+                            a[k] = hostile[clean ? 5 + r.nextInt(hostile.length - 5) : r.nextInt(hostile.length)];
+                        }
+                        return a;
+                    };
+                    byte[] codes = new byte[PackedCodes.byteLength(4, (int) StorageMode.STRICTLY_LOWER.codeCount(n, n))];
+                    for (int k = 0; k < codes.length; k++) {
+                        codes[k] = (byte) r.nextInt();
+                    }
+                    int blocks = c.layout().blockCount(StorageMode.STRICTLY_LOWER, n, n);
+                    float[] out = new float[n * n];
+                    String where = (pair == 1 ? "pair" : "matrix") + " n = " + n;
+                    try {
+                        if (pair == 1) {
+                            TriangularPair z = TriangularPair.zeros(n, c); // for the buffer lengths
+                            byte[] pc = new byte[z.packedCodes().length];
+                            for (int k = 0; k < pc.length; k++) {
+                                pc[k] = (byte) r.nextInt();
+                            }
+                            TriangularPair p = TriangularPair.fromStorage(n, c, pc, draw.apply(z.factorScales().length),
+                                    draw.apply(z.errorScales().length), draw.apply(n));
+                            p.readFactorInto(out);
+                            for (float x : out) {
+                                require(Float.isFinite(x), where + ": factor value " + x);
+                            }
+                            p.readErrorInto(out);
+                        } else {
+                            QuantizedMatrix.fromStorage(n, n, StorageMode.STRICTLY_LOWER, c,
+                                    Arrays.copyOf(codes, codes.length), draw.apply(blocks), draw.apply(n)).dequantizeInto(out);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        require(e.getMessage() != null && !e.getMessage().isBlank(), where + ": refused without a message");
+                        refused.incrementAndGet();
+                        return;
+                    }
+                    accepted.incrementAndGet();
+                    for (float x : out) {
+                        require(Float.isFinite(x), where + ": dequantized value " + x);
+                    }
+                });
+        int total = accepted.get() + refused.get();
+        require(accepted.get() >= total / 4, "only " + accepted.get() + " of " + total + " buffers accepted");
+    }
+
     private static void require(boolean ok, String what) {
         if (!ok) {
             throw new AssertionError(what);
