@@ -59,7 +59,8 @@ public final class CoupledNewtonInverseRoot implements InverseRoot {
     /**
      * The iteration on A as given, symmetric or not, as the official naive 4-bit code runs it on a dequantized
      * statistic: no symmetry or definiteness check (an unsuitable input shows as a root that did not converge, or as
-     * an {@link ArithmeticException} when the iteration diverged to a non-finite root); the ridge needs a power-iteration or absolute {@link Ridge} (an exact λmax needs symmetry).
+     * an {@link ArithmeticException} when the iteration diverged to a non-finite root); the ridge needs a
+     * power-iteration or absolute {@link Ridge} (an exact λmax needs symmetry).
      */
     @Override
     public RootResult computeAsGiven(DMatrixRMaj a, int p) {
