@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code qshampoo feedback}: CQ with and without error feedback (Li et al. §4.3), VQ, and eigenvector
- * quantization with and without Björck, run on the same synthetic gradient stream and compared with the
+ * quantization with and without Björck (and with Björck and error feedback), run on the same synthetic gradient stream and compared with the
  * unquantized EMA at every step; see {@link FeedbackExperiment}.
  */
 @Command(name = "feedback", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Error feedback made visible: one Kronecker factor of fp32, VQ, CQ, CQ+EF and eigenvector "
-                + "quantization (with/without Björck) on the same stream G_t = U_t·diag(i^-α)·Z_t/√k (U_t slowly "
+                + "quantization (without Björck, with it, with it and error feedback) on the same stream G_t = U_t·diag(i^-α)·Z_t/√k (U_t slowly "
                 + "rotating), each step against the unquantized float64 EMA.",
                 "Per method: NRE/AE of the inverse 4th root, error of the stored factor against the same recurrence "
                         + "unquantized, error of the represented statistic. Writes feedback.txt, "
@@ -49,7 +49,7 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "EMA β (default ${DEFAULT-VALUE}).")
     double beta = 0.95;
 
-    @Option(names = "--beta-e", description = "Error-feedback β_e (default ${DEFAULT-VALUE}).")
+    @Option(names = "--beta-e", description = "Error-feedback β_e of cq+ef and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     double betaE = 0.95;
 
     @Option(names = "--epsilon", description = "ε: root ridge ε·λmax, Cholesky shift ε·I, initial states (default ${DEFAULT-VALUE}).")
@@ -67,17 +67,17 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--layout", description = "rows or tiles (default ${DEFAULT-VALUE}).")
     String layout = "rows";
 
-    @Option(names = "--bjorck-update", description = "Björck steps t1 before each update of eigen+bjorck (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bjorck-update", description = "Björck steps t1 before each update of eigen+bjorck and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     int bjorckUpdate = 1;
 
-    @Option(names = "--bjorck-root", description = "Björck steps t2 before each root of eigen+bjorck (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bjorck-root", description = "Björck steps t2 before each root of eigen+bjorck and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     int bjorckRoot = 4;
 
     @Option(names = "--quantize-root", description = "Quantize the root (DiagReal) before comparing, as the optimizers store it.")
     boolean quantizeRoot;
 
     @Option(names = "--methods", split = ",", description = "Methods among ema-fp64, fp32, vq, cq, cq+ef, cq-fp64, eigen, "
-            + "eigen+bjorck, eigen-fp64 (default: all but ema-fp64).")
+            + "eigen+bjorck, eigen+bjorck+ef, eigen-fp64 (default: all but ema-fp64).")
     List<String> methods;
 
     @Option(names = "--seed", description = "Seed of the gradient stream (default ${DEFAULT-VALUE}).")

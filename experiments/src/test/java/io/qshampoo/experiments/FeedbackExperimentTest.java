@@ -89,6 +89,22 @@ class FeedbackExperimentTest {
         assertEquals(1 + 2 * 3 * 3, lines.size()); // header + decays × methods × steps
     }
 
+    /**
+     * eigen+bjorck+ef against its parent: E₀ = 0, so the first step's root is eigen+bjorck's exactly; after it the
+     * carried error changes the stored basis, and the summary prints the ratio of the two.
+     */
+    @Test
+    void eigenvectorFeedbackStartsAsItsParentAndIsComparedWithIt() {
+        Settings s = tiny(List.of(Method.EIGEN_BJORCK, Method.EIGEN_BJORCK_EF), 4);
+        DecayRun r = new FeedbackExperiment(s).run(line -> { }).get(0);
+        FeedbackExperiment.Curves plain = r.curves().get(Method.EIGEN_BJORCK);
+        FeedbackExperiment.Curves ef = r.curves().get(Method.EIGEN_BJORCK_EF);
+        assertEquals(plain.nre()[0], ef.nre()[0], 0.0);
+        assertTrue(plain.nre()[3] != ef.nre()[3], plain.nre()[3] + " = " + ef.nre()[3]);
+        String text = FeedbackOutput.text(s, List.of(r));
+        assertTrue(text.contains("eigen+bjorck+ef / eigen+bjorck ratio"), text);
+    }
+
     /** Cayley rotations keep U exactly orthogonal up to rounding: ‖UᵀU − I‖_F ≤ steps·n·u·√n-ish; 1e-12 is ample. */
     @Test
     void theRotatingBasisStaysOrthogonal() {
