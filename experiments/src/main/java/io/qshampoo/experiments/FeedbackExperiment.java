@@ -199,6 +199,11 @@ public final class FeedbackExperiment {
      * about every {@value #PROGRESS_INTERVAL_SECONDS} seconds with its step count (a long run shows how far it is).
      */
     public List<DecayRun> run(Consumer<String> progress) {
+        return run(progress, PROGRESS_INTERVAL_SECONDS);
+    }
+
+    /** As {@link #run(Consumer)} with another interval between a decay's progress lines (tests use 0: every step). */
+    List<DecayRun> run(Consumer<String> progress, double intervalSeconds) {
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread t = new Thread(r, "qshampoo-feedback");
             t.setDaemon(true);
@@ -208,7 +213,7 @@ public final class FeedbackExperiment {
             List<Future<DecayRun>> futures = new ArrayList<>();
             for (double a : settings.decays()) {
                 futures.add(pool.submit(() -> {
-                    DecayRun r = runDecay(a, progress);
+                    DecayRun r = runDecay(a, progress, intervalSeconds);
                     progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
                             r.seconds()));
                     return r;
@@ -294,9 +299,10 @@ public final class FeedbackExperiment {
     }
 
     /** One decay: T steps of every factor on the same gradients. */
-    DecayRun runDecay(double alpha, Consumer<String> progress) {
+    DecayRun runDecay(double alpha, Consumer<String> progress, double intervalSeconds) {
         long t0 = System.nanoTime();
-        long nextReport = t0 + (long) (PROGRESS_INTERVAL_SECONDS * 1e9);
+        long interval = (long) (intervalSeconds * 1e9);
+        long nextReport = t0 + interval;
         Settings s = settings;
         Map<Method, KroneckerFactor> factors = factors();
         GradientStream stream = new GradientStream(s.n(), s.cols(), alpha, s.rotation(), s.seed());
@@ -309,8 +315,8 @@ public final class FeedbackExperiment {
         }
         for (int step = 0; step < s.steps(); step++) {
             long now = System.nanoTime();
-            if (now >= nextReport) {
-                nextReport = now + (long) (PROGRESS_INTERVAL_SECONDS * 1e9);
+            if (step > 0 && now >= nextReport) {
+                nextReport = now + interval;
                 double elapsed = (now - t0) / 1e9;
                 progress.accept(String.format(Locale.ROOT, "feedback: decay %s, step %d of %d (%.1f%%), %.0f s, about"
                         + " %.0f s left", Spectrum.shortNumber(alpha), step, s.steps(), 100.0 * step / s.steps(), elapsed,

@@ -243,8 +243,16 @@ public final class CodeTable {
         return values.length;
     }
 
-    /** Entry M(code) (fp32). */
+    /**
+     * Entry M(code) (fp32).
+     *
+     * @throws IllegalArgumentException if code lies outside [0, 2^b)
+     */
     public float value(int code) {
+        if (code < 0 || code >= values.length) {
+            throw new IllegalArgumentException("code " + code + " is outside [0, " + values.length + "); expected a "
+                    + bits + "-bit code of " + this);
+        }
         return values[code];
     }
 

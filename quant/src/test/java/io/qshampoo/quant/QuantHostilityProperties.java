@@ -134,7 +134,8 @@ class QuantHostilityProperties {
     /**
      * Every float — random bit patterns, so NaN, ±∞, ±0, subnormals and FLT_MAX included, plus each midpoint and its
      * neighbours — gets a code in [0, 2^b) equal to the documented rule #{k : x̄ &gt; m_k} + #{k odd : x̄ == m_k}
-     * (NaN → 0), and the bucketed encoder agrees for every non-NaN float.
+     * (NaN → 0), and the bucketed encoder agrees for every non-NaN float. Decoding {@link CodeTable#value} gives an
+     * entry in [−1, 1] for a code in [0, 2^b) and refuses any other int naming it.
      */
     @Test
     void everyFloatEncodesByTheDocumentedRule() {
@@ -154,6 +155,17 @@ class QuantHostilityProperties {
                         Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_NORMAL}[r.nextInt(8)];
                 };
                 checkEncode(t, x, t + ", x̄ = " + x);
+                // decode: M(encode(x̄)) is an entry in [−1, 1]; any other int is refused (it was an
+                // ArrayIndexOutOfBoundsException)
+                float m0 = t.value(t.encode(x));
+                require(m0 >= -1f && m0 <= 1f, t + ": M(code) = " + m0);
+                int bad = r.nextBoolean() ? t.size() + r.nextInt(Integer.MAX_VALUE - t.size()) : -1 - r.nextInt(Integer.MAX_VALUE);
+                try {
+                    t.value(bad);
+                    require(false, t + ": code " + bad + " was decoded");
+                } catch (IllegalArgumentException e) {
+                    require(e.getMessage().contains(Integer.toString(bad)), t + ": message " + e.getMessage());
+                }
             }
         });
     }
