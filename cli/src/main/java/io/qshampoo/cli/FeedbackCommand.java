@@ -107,12 +107,6 @@ final class FeedbackCommand implements Callable<Integer> {
         // The reference EMA factor and one gradient per run: float64, n × n and n × k.
         CommandSupport.requireHeap("--n " + n + " --cols " + width + " (a float64 factor n × n and a gradient n × k)",
                 8.0 * n * ((double) n + width));
-        try (KernelsOption.Scope k = kernels.apply()) {
-            return execute(k.selection().describe());
-        }
-    }
-
-    private int execute(String kernelsUsed) throws Exception {
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
             ms.addAll(Method.defaults());
@@ -121,6 +115,23 @@ final class FeedbackCommand implements Callable<Integer> {
                 ms.add(Method.fromId(m.trim()));
             }
         }
+        requireCurvesFit(steps, ms.size(), decays.size());
+        try (KernelsOption.Scope k = kernels.apply()) {
+            return execute(k.selection().describe(), ms);
+        }
+    }
+
+    /**
+     * The step loop keeps five float64 curves (NRE, AE, factor and statistic errors, trace ratio) per step, method
+     * and decay for the reports, all decays at once: 40·T·methods·decays bytes, refused before the loop starts when
+     * they exceed the heap. A long run that fits shows its progress (a line about every 10 s on a terminal).
+     */
+    static void requireCurvesFit(int steps, int methods, int decays) {
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--steps %d with %d methods and %d decays (five"
+                + " float64 curves per step, method and decay)", steps, methods, decays), 40.0 * steps * methods * decays);
+    }
+
+    private int execute(String kernelsUsed, List<Method> ms) throws Exception {
         FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(n, cols == null ? n : cols, steps, decays, rotation,
                 beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
                 bjorckRoot, quantizeRoot, ms, seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);

@@ -191,8 +191,19 @@ public final class FeedbackExperiment {
         this.settings = settings;
     }
 
-    /** Runs every decay (in parallel); {@code progress} gets a line per finished decay. */
+    /** Seconds between two progress lines of one decay's step loop. */
+    static final double PROGRESS_INTERVAL_SECONDS = 10;
+
+    /**
+     * Runs every decay (in parallel); {@code progress} gets a line per finished decay and, while a decay runs, one
+     * about every {@value #PROGRESS_INTERVAL_SECONDS} seconds with its step count (a long run shows how far it is).
+     */
     public List<DecayRun> run(Consumer<String> progress) {
+        return run(progress, PROGRESS_INTERVAL_SECONDS);
+    }
+
+    /** As {@link #run(Consumer)} with another interval between a decay's progress lines (tests use 0: every step). */
+    List<DecayRun> run(Consumer<String> progress, double intervalSeconds) {
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread t = new Thread(r, "qshampoo-feedback");
             t.setDaemon(true);
@@ -202,7 +213,7 @@ public final class FeedbackExperiment {
             List<Future<DecayRun>> futures = new ArrayList<>();
             for (double a : settings.decays()) {
                 futures.add(pool.submit(() -> {
-                    DecayRun r = runDecay(a);
+                    DecayRun r = runDecay(a, progress, intervalSeconds);
                     progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
                             r.seconds()));
                     return r;
@@ -288,8 +299,10 @@ public final class FeedbackExperiment {
     }
 
     /** One decay: T steps of every factor on the same gradients. */
-    DecayRun runDecay(double alpha) {
+    DecayRun runDecay(double alpha, Consumer<String> progress, double intervalSeconds) {
         long t0 = System.nanoTime();
+        long interval = (long) (intervalSeconds * 1e9);
+        long nextReport = t0 + interval;
         Settings s = settings;
         Map<Method, KroneckerFactor> factors = factors();
         GradientStream stream = new GradientStream(s.n(), s.cols(), alpha, s.rotation(), s.seed());
@@ -301,6 +314,14 @@ public final class FeedbackExperiment {
                     new double[s.steps()]));
         }
         for (int step = 0; step < s.steps(); step++) {
+            long now = System.nanoTime();
+            if (step > 0 && now >= nextReport) {
+                nextReport = now + interval;
+                double elapsed = (now - t0) / 1e9;
+                progress.accept(String.format(Locale.ROOT, "feedback: decay %s, step %d of %d (%.1f%%), %.0f s, about"
+                        + " %.0f s left", Spectrum.shortNumber(alpha), step, s.steps(), 100.0 * step / s.steps(), elapsed,
+                        elapsed * (s.steps() - step) / step));
+            }
             DMatrixRMaj g = stream.next();
             for (KroneckerFactor t : factors.values()) {
                 t.updateStatistics(g);

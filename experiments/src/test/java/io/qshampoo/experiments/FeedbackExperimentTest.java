@@ -40,6 +40,21 @@ class FeedbackExperimentTest {
                 BlockLayout.rowSegments(32), 1, 4, false, methods, 3, 1);
     }
 
+    /**
+     * A long step loop says how far it is: with the interval at 0 every step after the first reports its number,
+     * the percentage and the time left, then the decay's end is reported.
+     */
+    @Test
+    void theStepLoopReportsItsProgress() {
+        List<String> lines = new java.util.ArrayList<>();
+        new FeedbackExperiment(tiny(List.of(Method.EMA_FP64), 4)).run(lines::add, 0);
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("feedback: decay 1, step 1 of 4 (25.0%), ") && lines.get(0).endsWith(" s left"),
+                lines::toString);
+        assertTrue(lines.get(2).startsWith("feedback: decay 1, step 3 of 4 (75.0%)"), lines::toString);
+        assertTrue(lines.get(3).startsWith("feedback: decay 1 done in "), lines::toString);
+    }
+
     /** The reference run compared with itself: every error exactly 0 (same computations on the same data). */
     @Test
     void theUnquantizedEmaHasZeroError() {
