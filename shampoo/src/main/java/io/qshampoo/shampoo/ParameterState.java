@@ -14,12 +14,16 @@ import io.qshampoo.linalg.DenseKernels;
  */
 final class ParameterState implements Stateful {
 
-    /** One matrix block's preconditioner, with the scratch of {@link Algorithm1#step} (reused every step). */
+    /**
+     * One matrix block's preconditioner, with the block's gradient and the scratch of {@link Algorithm1#step}
+     * (allocated once, reused every step).
+     */
     private record BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft,
-                              double[] grafted, DMatrixRMaj work, double[] direction) {
+                              DMatrixRMaj gradient, double[] grafted, DMatrixRMaj work, double[] direction) {
         BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft) {
-            this(block, left, right, graft, new double[block.rows() * block.cols()],
-                    new DMatrixRMaj(block.rows(), block.cols()), new double[block.rows() * block.cols()]);
+            this(block, left, right, graft, new DMatrixRMaj(block.rows(), block.cols()),
+                    new double[block.rows() * block.cols()], new DMatrixRMaj(block.rows(), block.cols()),
+                    new double[block.rows() * block.cols()]);
         }
     }
 
@@ -31,6 +35,8 @@ final class ParameterState implements Stateful {
     private final DiagonalState vector;
     private final ParameterUpdate base;
     private final double[] direction;
+    /** The gradient of a rank ≤ 1 parameter in float64 (null for matrices). */
+    private final double[] vectorGradient;
 
     ParameterState(String name, int[] shape, int size, ShampooConfig config, BaseOptimizer baseOptimizer,
             Backend backend) {
@@ -43,6 +49,7 @@ final class ParameterState implements Stateful {
         if (Blocking.isMatrix(shape)) {
             this.blocking = Blocking.of(shape, config.maxBlockOrder());
             this.vector = null;
+            this.vectorGradient = null;
             for (Blocking.Block b : blocking.blocks()) {
                 String prefix = name + "#" + b.index();
                 blocks.add(new BlockState(b,
@@ -53,6 +60,7 @@ final class ParameterState implements Stateful {
         } else {
             this.blocking = null;
             this.vector = Preconditioners.vectorMethod(size, config, kernels).newState(size);
+            this.vectorGradient = new double[size];
         }
     }
 
@@ -72,15 +80,13 @@ final class ParameterState implements Stateful {
      */
     void step(DenseTensor param, DenseTensor grad, long k, double learningRate) {
         if (blocking == null) {
-            double[] g = new double[grad.size()];
-            for (int i = 0; i < g.length; i++) {
-                g[i] = grad.get(i);
-            }
-            vector.direction(g, direction, k);
+            grad.copyTo(vectorGradient);
+            vector.direction(vectorGradient, direction, k);
         } else {
             for (BlockState s : blocks) {
-                DMatrixRMaj g = blocking.extract(grad, s.block());
-                Algorithm1.step(g, s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(), s.direction());
+                blocking.extract(grad, s.block(), s.gradient());
+                Algorithm1.step(s.gradient(), s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(),
+                        s.direction());
                 blocking.insert(s.direction(), s.block(), direction);
             }
         }
@@ -131,11 +137,26 @@ final class ParameterState implements Stateful {
         return total;
     }
 
+    /**
+     * Whether step k changes the factors: a statistics update (every T1 steps, in the configured phase) or a root
+     * refresh (every T2) of Alg. 1 for a matrix parameter. Any other step only reads them ({@link KroneckerFactor#apply}).
+     */
+    boolean changesFactors(long k) {
+        return !blocks.isEmpty() && (config.conventions().updatePhase().updates(k, config.t1()) || k % config.t2() == 0);
+    }
+
     @Override
     public void save(StateOutput out) {
+        saveStep(out, true);
+    }
+
+    /** As {@link #save}, leaving the factors out unless {@code factors}: what one step may change. */
+    void saveStep(StateOutput out, boolean factors) {
         for (BlockState s : blocks) {
-            s.left().save(out);
-            s.right().save(out);
+            if (factors) {
+                s.left().save(out);
+                s.right().save(out);
+            }
             s.graft().save(out);
         }
         if (vector != null) {
@@ -146,9 +167,16 @@ final class ParameterState implements Stateful {
 
     @Override
     public void restore(StateInput in) {
+        restoreStep(in, true);
+    }
+
+    /** Reads what {@link #saveStep} wrote with the same {@code factors}. */
+    void restoreStep(StateInput in, boolean factors) {
         for (BlockState s : blocks) {
-            s.left().restore(in);
-            s.right().restore(in);
+            if (factors) {
+                s.left().restore(in);
+                s.right().restore(in);
+            }
             s.graft().restore(in);
         }
         if (vector != null) {
