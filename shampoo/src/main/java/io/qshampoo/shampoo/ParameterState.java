@@ -2,6 +2,9 @@ package io.qshampoo.shampoo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 import org.ejml.data.DMatrixRMaj;
 
@@ -79,18 +82,68 @@ final class ParameterState implements Stateful {
      * preconditioned and grafted direction per block, then the base optimizer.
      */
     void step(DenseTensor param, DenseTensor grad, long k, double learningRate) {
+        step(param, grad, k, learningRate, null);
+    }
+
+    /**
+     * As {@link #step(DenseTensor, DenseTensor, long, double)}, the blocks on {@code pool} when it is given and there
+     * are several. Each block reads its part of the gradient and writes its own state and its own part of the
+     * direction, so the result is the same, bit for bit, on any number of threads; the base optimizer runs after all
+     * blocks. The first failing block in block order is rethrown as it was thrown.
+     */
+    void step(DenseTensor param, DenseTensor grad, long k, double learningRate, ExecutorService pool) {
         if (blocking == null) {
             grad.copyTo(vectorGradient);
             vector.direction(vectorGradient, direction, k);
-        } else {
+        } else if (pool == null || blocks.size() == 1) {
             for (BlockState s : blocks) {
-                blocking.extract(grad, s.block(), s.gradient());
-                Algorithm1.step(s.gradient(), s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(),
-                        s.direction());
-                blocking.insert(s.direction(), s.block(), direction);
+                blockStep(s, grad, k);
             }
+        } else {
+            List<Future<?>> done = new ArrayList<>(blocks.size());
+            for (BlockState s : blocks) {
+                done.add(pool.submit(() -> blockStep(s, grad, k)));
+            }
+            awaitInOrder(done);
         }
         base.apply(param, direction, k, learningRate);
+    }
+
+    private void blockStep(BlockState s, DenseTensor grad, long k) {
+        blocking.extract(grad, s.block(), s.gradient());
+        Algorithm1.step(s.gradient(), s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(), s.direction());
+        blocking.insert(s.direction(), s.block(), direction);
+    }
+
+    /** Waits for every block (none is left running), then rethrows the first failure in block order. */
+    private static void awaitInOrder(List<Future<?>> done) {
+        Throwable first = null;
+        boolean interrupted = false;
+        for (Future<?> f : done) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish waiting: a block still running would write into the state
+                } catch (ExecutionException e) {
+                    first = first == null ? e.getCause() : first;
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (first instanceof RuntimeException re) {
+            throw re;
+        }
+        if (first instanceof Error err) {
+            throw err;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
+        }
     }
 
     /** Writes only the preconditioner factors' records (their tags are unique: "name#block.side.…"). */

@@ -39,6 +39,8 @@ public final class ShampooOptimizer {
     private final BaseOptimizer baseOptimizer;
     private final Backend backend;
     private final Map<String, DenseTensor> parameters;
+    /** Runs the blocks of a parameter in parallel, or null: one after the other on the caller's thread. */
+    private final java.util.concurrent.ExecutorService blockPool;
     private List<ParameterState> states;
     private double learningRate;
     /** Steps taken (the last step's k). */
@@ -52,6 +54,7 @@ public final class ShampooOptimizer {
         this.backend = new Backend(b.kernels, b.quantizer);
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
         this.learningRate = b.learningRate;
+        this.blockPool = b.blockPool;
         this.states = freshStates();
     }
 
@@ -127,7 +130,7 @@ public final class ShampooOptimizer {
                 ParameterState s = states.get(i);
                 withFactors[i] = s.changesFactors(k);
                 undo[i] = snapshot(s, withFactors[i]);
-                s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate);
+                s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate, blockPool);
             }
         } catch (RuntimeException | Error e) {
             try {
@@ -147,7 +150,9 @@ public final class ShampooOptimizer {
      * steady step reads the factors only, so its snapshot leaves them out.
      */
     private byte[] snapshot(ParameterState s, boolean withFactors) {
-        StateOutput out = new StateOutput();
+        DenseTensor p = parameters.get(s.name());
+        StateOutput out = StateOutput.bytesOnly(
+                (int) Math.min(Integer.MAX_VALUE - 8, 256 + (long) p.size() * (p.precision() == DenseTensor.Precision.FLOAT32 ? 4 : 8)));
         writeValue(out, s.name());
         s.saveStep(out, withFactors);
         return out.toByteArray();
@@ -384,6 +389,7 @@ public final class ShampooOptimizer {
         private final Map<String, DenseTensor> parameters = new LinkedHashMap<>();
         private DenseKernels kernels = DenseKernels.reference();
         private BlockQuantizer quantizer;
+        private java.util.concurrent.ExecutorService blockPool;
 
         private Builder(ShampooConfig config, BaseOptimizer base, double learningRate) {
             if (config == null || base == null) {
@@ -426,6 +432,20 @@ public final class ShampooOptimizer {
                 throw new IllegalArgumentException("quantizer is null; expected a BlockQuantizer");
             }
             this.quantizer = q;
+            return this;
+        }
+
+        /**
+         * Runs the matrix blocks of each parameter in parallel on {@code pool} (default: one after the other on the
+         * calling thread). Blocks are independent and write disjoint parts of the direction, so every result is the
+         * same, bit for bit, with or without a pool; with OpenBLAS, give each worker one BLAS thread (the default).
+         * The caller owns the pool and shuts it down. Parameters still run one after the other.
+         */
+        public Builder blockPool(java.util.concurrent.ExecutorService pool) {
+            if (pool == null) {
+                throw new IllegalArgumentException("block pool is null; expected an ExecutorService");
+            }
+            this.blockPool = pool;
             return this;
         }
 
