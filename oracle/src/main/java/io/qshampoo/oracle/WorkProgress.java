@@ -44,8 +44,13 @@ public final class WorkProgress {
     }
 
     /** Records one finished item, named {@code item}, and emits its line. */
-    public synchronized void done(String item) {
-        done++;
+    public void done(String item) {
+        done(1, item);
+    }
+
+    /** Records {@code count} finished items, named together {@code item}, and emits one line. */
+    public synchronized void done(int count, String item) {
+        done += count;
         double elapsed = seconds();
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
         double rate = done / Math.max(elapsed, 1e-9);

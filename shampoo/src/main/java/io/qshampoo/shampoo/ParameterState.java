@@ -163,6 +163,10 @@ final class ParameterState implements Stateful {
         }
     }
 
+    int blockCount() {
+        return blocks.size();
+    }
+
     int rootFailures() {
         int n = 0;
         for (BlockState s : blocks) {

@@ -228,6 +228,11 @@ public final class ShampooOptimizer {
         return out.records();
     }
 
+    /** Matrix blocks of a parameter (0 for a rank ≤ 1 parameter, which the diagonal method preconditions). */
+    public int blockCount(String parameter) {
+        return stateOf(parameter).blockCount();
+    }
+
     /** Failed root refreshes over all factors. */
     public int rootFailures() {
         return states.stream().mapToInt(ParameterState::rootFailures).sum();
