@@ -149,8 +149,16 @@ public final class DenseTensor {
         return s;
     }
 
-    /** Copies the elements, widened to float64, into {@code dst} (at least {@link #size()} long). Cost O(size). */
-    void copyTo(double[] dst) {
+    /**
+     * Copies the elements, widened to float64, into {@code dst}. Cost O(size).
+     *
+     * @throws IllegalArgumentException if {@code dst} is shorter than {@link #size()}
+     */
+    public void copyTo(double[] dst) {
+        if (dst.length < size()) {
+            throw new IllegalArgumentException("copyTo: destination has " + dst.length + " elements; expected at least "
+                    + size());
+        }
         if (f32 != null) {
             for (int k = 0; k < f32.length; k++) {
                 dst[k] = f32[k];
