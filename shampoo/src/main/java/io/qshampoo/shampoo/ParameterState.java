@@ -38,6 +38,8 @@ final class ParameterState implements Stateful {
     private final DiagonalState vector;
     private final ParameterUpdate base;
     private final double[] direction;
+    /** Bytes of the last undo snapshot without and with the factors: the next one's buffer size. */
+    private final int[] snapshotBytes = {4096, 4096};
     /** The gradient of a rank ≤ 1 parameter in float64 (null for matrices). */
     private final double[] vectorGradient;
 
@@ -161,6 +163,15 @@ final class ParameterState implements Stateful {
             s.left().inspect(prefix + ".left", out);
             s.right().inspect(prefix + ".right", out);
         }
+    }
+
+    /** The size of the last undo snapshot of this kind, to size the next one's buffer. */
+    int snapshotBytesHint(boolean factors) {
+        return snapshotBytes[factors ? 1 : 0];
+    }
+
+    void snapshotBytesWere(boolean factors, int bytes) {
+        snapshotBytes[factors ? 1 : 0] = bytes;
     }
 
     int blockCount() {

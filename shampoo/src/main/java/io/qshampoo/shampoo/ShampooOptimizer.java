@@ -150,12 +150,12 @@ public final class ShampooOptimizer {
      * steady step reads the factors only, so its snapshot leaves them out.
      */
     private byte[] snapshot(ParameterState s, boolean withFactors) {
-        DenseTensor p = parameters.get(s.name());
-        StateOutput out = StateOutput.bytesOnly(
-                (int) Math.min(Integer.MAX_VALUE - 8, 256 + (long) p.size() * (p.precision() == DenseTensor.Precision.FLOAT32 ? 4 : 8)));
+        StateOutput out = StateOutput.bytesOnly(s.snapshotBytesHint(withFactors));
         writeValue(out, s.name());
         s.saveStep(out, withFactors);
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        s.snapshotBytesWere(withFactors, bytes.length);
+        return bytes;
     }
 
     /**

@@ -88,9 +88,7 @@ public final class StateOutput {
             for (int from = 0; from < v.length; from += CHUNK / 8) {
                 int count = Math.min(CHUNK / 8, v.length - from);
                 java.nio.ByteBuffer b = chunk();
-                for (int k = 0; k < count; k++) {
-                    b.putLong(Double.doubleToRawLongBits(v[from + k]));
-                }
+                b.asDoubleBuffer().put(v, from, count); // raw bits, big-endian: what writeLong(doubleToRawLongBits) wrote
                 out.write(b.array(), 0, 8 * count);
             }
         } catch (IOException e) {
@@ -106,9 +104,7 @@ public final class StateOutput {
             for (int from = 0; from < v.length; from += CHUNK / 4) {
                 int count = Math.min(CHUNK / 4, v.length - from);
                 java.nio.ByteBuffer b = chunk();
-                for (int k = 0; k < count; k++) {
-                    b.putInt(Float.floatToRawIntBits(v[from + k]));
-                }
+                b.asFloatBuffer().put(v, from, count); // raw bits, big-endian: what writeInt(floatToRawIntBits) wrote
                 out.write(b.array(), 0, 4 * count);
             }
         } catch (IOException e) {
