@@ -103,8 +103,17 @@ final class ParameterState implements Stateful {
             }
         } else {
             List<Future<?>> done = new ArrayList<>(blocks.size());
-            for (BlockState s : blocks) {
-                done.add(pool.submit(() -> blockStep(s, grad, k)));
+            try {
+                for (BlockState s : blocks) {
+                    done.add(pool.submit(() -> blockStep(s, grad, k)));
+                }
+            } catch (RuntimeException refused) { // e.g. a pool shut down: let the blocks already running finish first
+                try {
+                    awaitInOrder(done);
+                } catch (RuntimeException | Error also) {
+                    refused.addSuppressed(also);
+                }
+                throw refused;
             }
             awaitInOrder(done);
         }
