@@ -7,7 +7,7 @@ import org.ejml.data.DMatrixRMaj;
  * (A + r·I)^(−1/p) = V·diag((λᵢ + r)^(−1/p))·Vᵀ. The reference every other root is measured against.
  *
  * <p>Cost: one eigendecomposition (about 9n³ flops), one scaled product (2n³), and the residual check
- * (three products for p = 4, about a third of the whole at n = 1024).
+ * (three products for p = 4, about 40% of the whole at n = 1024 on OpenBLAS).
  *
  * <p>The residual check reports; it never decides: the eigen root is exact up to rounding, so its result is always
  * converged and X is the same with or without the check. Where the residual is read (the oracle's root check, the
@@ -41,7 +41,7 @@ public final class EigenInverseRoot implements InverseRoot {
 
     /**
      * The same root without the residual check (results carry a residual of NaN): the same X, bit for bit, for about
-     * two thirds of the cost at p = 4.
+     * 60% of the cost at p = 4.
      */
     public static EigenInverseRoot unchecked(Ridge ridge, DenseKernels kernels) {
         return new EigenInverseRoot(ridge, kernels, false);

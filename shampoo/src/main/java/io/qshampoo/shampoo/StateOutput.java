@@ -20,7 +20,7 @@ public final class StateOutput {
     /** Arrays go out through this many bytes at a time, converted in bulk (the same big-endian bytes). */
     private static final int CHUNK = 1 << 16;
 
-    private final ByteArrayOutputStream buffer;
+    private final Buffer buffer;
     private final DataOutputStream out;
     /** Copies of the records for {@link #records()}, or null where only the bytes are wanted. */
     private final java.util.LinkedHashMap<String, Object> records;
@@ -40,7 +40,7 @@ public final class StateOutput {
     }
 
     private StateOutput(boolean keepRecords, int expectedBytes) {
-        this.buffer = new ByteArrayOutputStream(Math.max(32, expectedBytes));
+        this.buffer = new Buffer(Math.max(32, expectedBytes));
         this.out = new DataOutputStream(buffer);
         this.records = keepRecords ? new java.util.LinkedHashMap<>() : null;
     }
@@ -156,8 +156,22 @@ public final class StateOutput {
         return java.util.Collections.unmodifiableMap(records);
     }
 
-    /** The bytes written so far. */
+    /**
+     * The bytes written so far, a new array; for an output of bytes only (the optimizer's undo snapshots, written once
+     * and read once) the buffer itself when the bytes fill it exactly.
+     */
     public byte[] toByteArray() {
-        return buffer.toByteArray();
+        return records == null ? buffer.bytes() : buffer.toByteArray();
+    }
+
+    /** A byte buffer that hands over its array when it is exactly full: a snapshot sized from the last one is. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return count == buf.length ? buf : toByteArray();
+        }
     }
 }
