@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code qshampoo feedback}: CQ with and without error feedback (Li et al. §4.3), VQ, and eigenvector
- * quantization with and without Björck, run on the same synthetic gradient stream and compared with the
+ * quantization with and without Björck (and with Björck and error feedback), run on the same synthetic gradient stream and compared with the
  * unquantized EMA at every step; see {@link FeedbackExperiment}.
  */
 @Command(name = "feedback", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Error feedback made visible: one Kronecker factor of fp32, VQ, CQ, CQ+EF and eigenvector "
-                + "quantization (with/without Björck) on the same stream G_t = U_t·diag(i^-α)·Z_t/√k (U_t slowly "
+                + "quantization (without Björck, with it, with it and error feedback) on the same stream G_t = U_t·diag(i^-α)·Z_t/√k (U_t slowly "
                 + "rotating), each step against the unquantized float64 EMA.",
                 "Per method: NRE/AE of the inverse 4th root, error of the stored factor against the same recurrence "
                         + "unquantized, error of the represented statistic. Writes feedback.txt, "
@@ -49,7 +49,7 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "EMA β (default ${DEFAULT-VALUE}).")
     double beta = 0.95;
 
-    @Option(names = "--beta-e", description = "Error-feedback β_e (default ${DEFAULT-VALUE}).")
+    @Option(names = "--beta-e", description = "Error-feedback β_e of cq+ef and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     double betaE = 0.95;
 
     @Option(names = "--epsilon", description = "ε: root ridge ε·λmax, Cholesky shift ε·I, initial states (default ${DEFAULT-VALUE}).")
@@ -67,17 +67,17 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--layout", description = "rows or tiles (default ${DEFAULT-VALUE}).")
     String layout = "rows";
 
-    @Option(names = "--bjorck-update", description = "Björck steps t1 before each update of eigen+bjorck (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bjorck-update", description = "Björck steps t1 before each update of eigen+bjorck and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     int bjorckUpdate = 1;
 
-    @Option(names = "--bjorck-root", description = "Björck steps t2 before each root of eigen+bjorck (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bjorck-root", description = "Björck steps t2 before each root of eigen+bjorck and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     int bjorckRoot = 4;
 
     @Option(names = "--quantize-root", description = "Quantize the root (DiagReal) before comparing, as the optimizers store it.")
     boolean quantizeRoot;
 
     @Option(names = "--methods", split = ",", description = "Methods among ema-fp64, fp32, vq, cq, cq+ef, cq-fp64, eigen, "
-            + "eigen+bjorck, eigen-fp64 (default: all but ema-fp64).")
+            + "eigen+bjorck, eigen+bjorck+ef, eigen-fp64 (default: all but ema-fp64).")
     List<String> methods;
 
     @Option(names = "--seed", description = "Seed of the gradient stream (default ${DEFAULT-VALUE}).")
@@ -107,12 +107,6 @@ final class FeedbackCommand implements Callable<Integer> {
         // The reference EMA factor and one gradient per run: float64, n × n and n × k.
         CommandSupport.requireHeap("--n " + n + " --cols " + width + " (a float64 factor n × n and a gradient n × k)",
                 8.0 * n * ((double) n + width));
-        try (KernelsOption.Scope k = kernels.apply()) {
-            return execute(k.selection().describe());
-        }
-    }
-
-    private int execute(String kernelsUsed) throws Exception {
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
             ms.addAll(Method.defaults());
@@ -121,6 +115,23 @@ final class FeedbackCommand implements Callable<Integer> {
                 ms.add(Method.fromId(m.trim()));
             }
         }
+        requireCurvesFit(steps, ms.size(), decays.size());
+        try (KernelsOption.Scope k = kernels.apply()) {
+            return execute(k.selection().describe(), ms);
+        }
+    }
+
+    /**
+     * The step loop keeps five float64 curves (NRE, AE, factor and statistic errors, trace ratio) per step, method
+     * and decay for the reports, all decays at once: 40·T·methods·decays bytes, refused before the loop starts when
+     * they exceed the heap. A long run that fits shows its progress (a line about every 10 s on a terminal).
+     */
+    static void requireCurvesFit(int steps, int methods, int decays) {
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--steps %d with %d methods and %d decays (five"
+                + " float64 curves per step, method and decay)", steps, methods, decays), 40.0 * steps * methods * decays);
+    }
+
+    private int execute(String kernelsUsed, List<Method> ms) throws Exception {
         FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(n, cols == null ? n : cols, steps, decays, rotation,
                 beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
                 bjorckRoot, quantizeRoot, ms, seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);

@@ -55,6 +55,7 @@ public class ShampooStepBench {
     @Param({"1024"})
     public int n;
 
+    /** The variants with a numpy counterpart; any other with {@code -p variant=VQ,CQ,EIGEN4_EF,SKETCHY}. */
     @Param({"FP32", "CQ_EF", "EIGEN4"})
     public Variant variant;
 
