@@ -106,6 +106,35 @@ class CheckTraceTest {
     }
 
     /**
+     * A parameter in 6 blocks (maxBlockOrder 3 on 8 × 6) replayed on one worker and on two: the blocks write their own
+     * states, so the JSON report is byte for byte the same; the text names the block-steps per second.
+     */
+    @Test
+    void blocksReplayedOnOneThreadOrTwoGiveTheSameReport() throws Exception {
+        for (String v : new String[] {"fp32", "cq+ef"}) {
+            Map<String, Object> manifest = manifest(v);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) manifest.get("config");
+            config.put("maxBlockOrder", 3);
+            Path m = TraceFixture.write(dir.resolve("blocks-" + v.replace('+', '_')), manifest, 5, new int[] {2, 3, 5}, 7);
+            byte[] first = null;
+            for (String threads : new String[] {"1", "2"}) {
+                Path json = dir.resolve("blocks-" + v.replace('+', '_') + "-" + threads + ".json");
+                Cli.Result r = Cli.run("check", "trace", m.toString(), "--threads", threads, "--json", json.toString());
+                assertEquals(0, r.exitCode(), v + ": " + r);
+                assertTrue(r.out().contains("verdict: AGREE") && r.out().contains("30 block-steps in ")
+                        && r.out().contains("on " + threads + " worker thread"), r.out());
+                byte[] bytes = Files.readAllBytes(json);
+                if (first == null) {
+                    first = bytes;
+                } else {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(first, bytes, v + ": reports differ between 1 and 2 threads");
+                }
+            }
+        }
+    }
+
+    /**
      * βₑ and the Björck steps apply to eigen4+ef, which then agrees with its own trace (its error state A included);
      * βₑ for a variant without error feedback is bad input naming the field (exit 2).
      */

@@ -36,6 +36,30 @@ class ExperimentCommandsTest {
         assertTrue(lastLine(rc.out()).contains(out.resolve("index.html").toString()), lastLine(rc.out()));
     }
 
+    /**
+     * The cells run on a pool; each writes its own rows and the rows are read in cell order, so one worker and two give
+     * byte-identical CSV and JSON (four cells, so two workers really interleave). The text names the throughput.
+     */
+    @Test
+    void tablesGiveTheSameCsvAndJsonOnOneThreadAndTwo() throws Exception {
+        java.util.Map<String, byte[]> first = new java.util.HashMap<>();
+        for (String threads : new String[] {"1", "2"}) {
+            Path out = dir.resolve("threads-" + threads);
+            Cli.Result rc = Cli.run("tables", "--n", "48", "--spectrum", "1:24,1e-4:24", "--map", "linear-2,dynamic",
+                    "--bits", "3,4", "--block", "32", "--threads", threads, "--out", out.toString());
+            assertEquals(0, rc.exitCode(), rc.toString());
+            assertTrue(rc.out().contains("4 cells in ") && rc.out().contains("on " + threads + " worker thread"),
+                    "reports cells per second against the workers: " + rc.out());
+            for (String file : new String[] {"tables.csv", "tables.json"}) {
+                byte[] bytes = Files.readAllBytes(out.resolve(file));
+                byte[] before = first.putIfAbsent(file, bytes);
+                if (before != null) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(before, bytes, file + " differs between 1 and 2 threads");
+                }
+            }
+        }
+    }
+
     @Test
     void feedbackWritesSummaryStepsAndPlots() throws Exception {
         Path out = dir.resolve("f");

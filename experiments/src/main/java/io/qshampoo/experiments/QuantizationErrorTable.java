@@ -20,6 +20,7 @@ import io.qshampoo.linalg.MatrixDiscrepancy;
 import io.qshampoo.linalg.SpectralFunction;
 import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.SyntheticMatrices;
+import io.qshampoo.oracle.WorkProgress;
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
@@ -76,8 +77,10 @@ import io.qshampoo.shampoo.Variant;
  * {@code rectified = false}.
  *
  * <p>Cost per (mapping, bits): four n×n symmetric eigendecompositions and about 16 products (Björck: 2 per
- * step); at n = 1200 on EJML about a minute. The error-feedback rows add (5 + 2t + 1)·K products. The (mapping,
- * bits) combinations run in parallel on {@link Settings#threads()} threads.
+ * step); at n = 1200 about a minute on EJML, a few seconds on OpenBLAS. The (mapping, bits) combinations run in
+ * parallel on {@link Settings#threads()} threads (one BLAS thread each), each writing its own rows; the rows are read
+ * in combination order, so the result does not depend on the thread count. The error-feedback rows add
+ * (5 + 2t + 1)·K products.
  */
 public final class QuantizationErrorTable {
 
@@ -222,9 +225,12 @@ public final class QuantizationErrorTable {
      * @param rows                     mapping-major, then bits, then {@link Target} order (unrectified first),
      *                                 then {@link Function}
      * @param seconds                  wall time
+     * @param throughput               the (mapping, bits) cells per second against the worker threads and the cores
+     *                                 ({@link WorkProgress#summary()}); not in the CSV and JSON, which depend on the
+     *                                 inputs alone
      */
     public record Result(String matrix, int n, double eigenvalueMin, double eigenvalueMax, double referenceNorm,
-            double referenceOffDiagonalNorm, double choleskyShiftNre, List<Row> rows, double seconds) {
+            double referenceOffDiagonalNorm, double choleskyShiftNre, List<Row> rows, double seconds, String throughput) {
     }
 
     /** The approximation of f(A) a row produced, and its diagnostics. */
@@ -271,6 +277,8 @@ public final class QuantizationErrorTable {
         Shared shared = new Shared(named.name(), sym, eig, ref, refOff, c);
 
         List<Future<List<Row>>> futures = new ArrayList<>();
+        WorkProgress work = new WorkProgress("tables", "cells", settings.mappings().size() * settings.bits().size(),
+                settings.threads(), progress);
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread t = new Thread(r, "qshampoo-tables");
             t.setDaemon(true);
@@ -282,18 +290,19 @@ public final class QuantizationErrorTable {
                     futures.add(pool.submit(() -> {
                         long s = System.nanoTime();
                         List<Row> rows = combination(shared, m, b);
-                        progress.accept(String.format(java.util.Locale.ROOT, "tables: %s %d-bit done in %.1f s", m.id(), b,
+                        work.done(String.format(java.util.Locale.ROOT, "%s %d-bit in %.1f s", m.id(), b,
                                 (System.nanoTime() - s) / 1e9));
                         return rows;
                     }));
                 }
             }
             List<Row> rows = new ArrayList<>();
-            for (Future<List<Row>> fu : futures) {
+            for (Future<List<Row>> fu : futures) { // in submission order: the rows do not depend on the threads
                 rows.addAll(fu.get());
             }
+            progress.accept("tables: " + work.summary());
             return new Result(named.name(), a.numRows, eig.min(), eig.max(), Dense.normF(ref), Dense.normF(refOff),
-                    shiftNre, List.copyOf(rows), (System.nanoTime() - t0) / 1e9);
+                    shiftNre, List.copyOf(rows), (System.nanoTime() - t0) / 1e9, work.summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

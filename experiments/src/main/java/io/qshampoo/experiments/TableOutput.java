@@ -89,8 +89,8 @@ public final class TableOutput {
                     Report.fmt("%.3g", root.orthogonalityError()), note.length() > 60 ? note.substring(0, 60) + "…" : note));
         }
         sb.append(t.render());
-        sb.append(String.format(Locale.ROOT, "%n%d rows (%d per function), %.1f s%n", r.rows().size(), r.rows().size() / 2,
-                r.seconds()));
+        sb.append(String.format(Locale.ROOT, "%n%d rows (%d per function), %.1f s; %s%n", r.rows().size(),
+                r.rows().size() / 2, r.seconds(), r.throughput()));
         return sb.toString();
     }
 }

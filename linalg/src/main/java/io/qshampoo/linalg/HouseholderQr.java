@@ -38,16 +38,9 @@ public final class HouseholderQr {
      * @throws IllegalArgumentException for another shape or a non-finite entry
      */
     public static Result factor(DMatrixRMaj a, QrSignRule rule) {
-        MatrixChecks.requireFinite(a, "matrix");
-        if (rule == null) {
-            throw new IllegalArgumentException("QR sign rule is null; expected one of "
-                    + java.util.Arrays.toString(QrSignRule.values()));
-        }
+        requireFactorable(a, rule);
         final int m = a.numRows;
         final int k = a.numCols;
-        if (k < 1 || k > m) {
-            throw new IllegalArgumentException("matrix is " + MatrixChecks.shape(a) + "; expected m x k with 1 <= k <= m");
-        }
         // The plain 2-norms below underflow for entries under about 2^-537 (a subnormal column would not be
         // reflected at all, losing its entries below the diagonal) and overflow above 2^511. QR is equivariant
         // under scaling by a power of two, which is exact, so such a matrix is factored at order 1 and R scaled
@@ -134,18 +127,48 @@ public final class HouseholderQr {
                 }
             }
         }
+        Result result = new Result(q, r);
+        applySignRule(result, rule);
+        return result;
+    }
+
+    /**
+     * The checks of {@link #factor}, for every backend's QR: a finite m×k matrix with 1 ≤ k ≤ m and a sign rule.
+     *
+     * @throws IllegalArgumentException otherwise, saying what was found
+     */
+    public static void requireFactorable(DMatrixRMaj a, QrSignRule rule) {
+        MatrixChecks.requireFinite(a, "matrix");
+        if (rule == null) {
+            throw new IllegalArgumentException("QR sign rule is null; expected one of "
+                    + java.util.Arrays.toString(QrSignRule.values()));
+        }
+        final int m = a.numRows;
+        final int k = a.numCols;
+        if (k < 1 || k > m) {
+            throw new IllegalArgumentException("matrix is " + MatrixChecks.shape(a) + "; expected m x k with 1 <= k <= m");
+        }
+    }
+
+    /**
+     * Applies a sign rule to a Householder factorization in place: {@link QrSignRule#POSITIVE_DIAGONAL} negates column
+     * j of Q and row j of R wherever R(j, j) &lt; 0 (Q·R unchanged); {@link QrSignRule#HOUSEHOLDER} keeps the
+     * reflectors' signs. Cost O(mk).
+     */
+    public static void applySignRule(Result result, QrSignRule rule) {
+        final int m = result.q().numRows;
+        final int k = result.q().numCols;
         if (rule == QrSignRule.POSITIVE_DIAGONAL) {
             for (int j = 0; j < k; j++) {
-                if (r.data[j * k + j] < 0) {
+                if (result.r().data[j * k + j] < 0) {
                     for (int i = 0; i < m; i++) {
-                        q.data[i * k + j] = -q.data[i * k + j];
+                        result.q().data[i * k + j] = -result.q().data[i * k + j];
                     }
                     for (int c = j; c < k; c++) {
-                        r.data[j * k + c] = -r.data[j * k + c];
+                        result.r().data[j * k + c] = -result.r().data[j * k + c];
                     }
                 }
             }
         }
-        return new Result(q, r);
     }
 }

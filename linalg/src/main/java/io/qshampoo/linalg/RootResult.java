@@ -10,7 +10,8 @@ import org.ejml.data.DMatrixRMaj;
  * @param ridge      the absolute ridge r that was added
  * @param iterations Newton iterations accepted (0 for the eigen method)
  * @param residual   max_ij |(Xᵖ·(A + r·I) − I)_ij|, recomputed from X — the same entrywise measure the
- *                   official coupled-Newton code stops on, so it is comparable with its tolerance
+ *                   official coupled-Newton code stops on, so it is comparable with its tolerance; NaN when the
+ *                   method was built not to check it ({@link EigenInverseRoot#unchecked})
  * @param converged  whether the method met its own stopping tolerance (always true for the eigen method)
  */
 public record RootResult(DMatrixRMaj root, int p, double ridge, int iterations, double residual, boolean converged) {

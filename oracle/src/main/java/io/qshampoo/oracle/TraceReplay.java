@@ -48,6 +48,11 @@ public final class TraceReplay {
     private final String name;
     /** The calibrated float band's replays (null for quantized traces or a fixed NRE tolerance). */
     private TraceBand band;
+    /** Runs the blocks of the parameter in parallel, or null: one after the other. */
+    private java.util.concurrent.ExecutorService pool;
+    private int workers = 1;
+    private java.util.function.Consumer<String> progress = line -> { };
+    private String throughput = "";
 
     /**
      * @param manifest the manifest
@@ -58,6 +63,34 @@ public final class TraceReplay {
         this.manifest = manifest;
         this.loader = loader;
         this.name = name;
+    }
+
+    /**
+     * Replays the parameter's blocks in parallel on {@code pool} ({@link ShampooOptimizer.Builder#blockPool}): the
+     * same states, bit for bit, and so the same report, on any number of workers.
+     *
+     * @param workers the pool's threads, for the throughput line
+     * @return this
+     */
+    public TraceReplay withBlockPool(java.util.concurrent.ExecutorService pool, int workers) {
+        if (pool == null || workers < 1) {
+            throw new IllegalArgumentException("a block pool and at least one worker are needed; found " + pool + ", "
+                    + workers);
+        }
+        this.pool = pool;
+        this.workers = workers;
+        return this;
+    }
+
+    /** Receives one {@link WorkProgress} line per replayed step. */
+    public TraceReplay withProgress(java.util.function.Consumer<String> sink) {
+        this.progress = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /** After {@link #run()}: the blocks replayed per second against the workers and the cores. */
+    public String throughput() {
+        return throughput;
     }
 
     /**
@@ -72,8 +105,9 @@ public final class TraceReplay {
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);
         DenseTensor w0 = w.copy();
-        ShampooOptimizer opt = ShampooOptimizer.builder(cfg, manifest.baseOptimizer(), manifest.optimizer().lr())
-                .parameter(param.name(), w).build();
+        ShampooOptimizer.Builder builder = ShampooOptimizer.builder(cfg, manifest.baseOptimizer(),
+                manifest.optimizer().lr()).parameter(param.name(), w);
+        ShampooOptimizer opt = (pool == null ? builder : builder.blockPool(pool)).build();
         TreeMap<Integer, Map<String, String>> states = manifest.stateSteps();
         TreeMap<Integer, Map<String, String>> records = manifest.recordSteps();
         checkNames(opt, states, records, param.name());
@@ -81,7 +115,9 @@ public final class TraceReplay {
         boolean quantized = opt.storedRecords().keySet().stream().anyMatch(t -> t.endsWith(".codes"));
         band = fixedNre() || quantized ? null
                 : TraceBand.start(cfg, manifest::baseOptimizer, manifest.optimizer().lr(), param.name(), w0,
-                        manifest.precisionValue());
+                        manifest.precisionValue(), pool);
+        int blocks = Math.max(1, opt.blockCount(param.name()));
+        WorkProgress work = new WorkProgress("check trace", "block-steps", manifest.steps() * blocks, workers, progress);
 
         List<StateComparison> results = new ArrayList<>();
         StateComparison first = null;
@@ -95,6 +131,7 @@ public final class TraceReplay {
                 throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
                         + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
             }
+            work.done(blocks, "step " + k);
             boolean compared = states.containsKey(k) || records.containsKey(k);
             if (!compared && (first != null || !basis.applies())) {
                 continue;
@@ -120,6 +157,7 @@ public final class TraceReplay {
                 first = first == null && !c.ok() ? c : first;
             }
         }
+        throughput = work.summary();
         return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first,
                 basis.explain(first));
     }

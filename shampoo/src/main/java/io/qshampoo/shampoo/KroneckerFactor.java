@@ -28,7 +28,11 @@ public interface KroneckerFactor extends Stateful {
      */
     void refreshRoot(long step);
 
-    /** out = L̂·g (LEFT) or g·R̂ (RIGHT), with the current inverse root. */
+    /**
+     * out = L̂·g (LEFT) or g·R̂ (RIGHT), with the current inverse root. Reads the stored state and never changes it
+     * (what it caches is derived from the state and not saved): the optimizer undoes a failed steady step without
+     * saving the factors.
+     */
     void apply(DMatrixRMaj g, DMatrixRMaj out);
 
     /** Failed root refreshes so far (total, not only consecutive). */
