@@ -112,7 +112,7 @@ public final class FeedbackExperiment {
      * @param decays       power-law exponents α, one run each
      * @param rotation     θ per step
      * @param beta         EMA β (Li: 0.95)
-     * @param betaE        error-feedback β_e (Li: 0.95)
+     * @param betaE        error-feedback β_e in [0, 1) (Li: 0.95; 0 carries the whole residual)
      * @param epsilon      ε: ridge factor of f, Cholesky shift, initial states (1e-6)
      * @param mapping      code table
      * @param bits         3, 4 or 8
@@ -133,8 +133,8 @@ public final class FeedbackExperiment {
                     + "; expected n >= 2, cols >= 1, steps >= 1");
             require(decays != null && !decays.isEmpty(), "no decay exponent given");
             decays = List.copyOf(decays);
-            require(beta > 0 && beta < 1 && betaE > 0 && betaE < 1, "beta = " + beta + ", betaE = " + betaE
-                    + "; expected values in (0, 1)");
+            require(beta > 0 && beta < 1 && betaE >= 0 && betaE < 1, "beta = " + beta + ", betaE = " + betaE
+                    + "; expected beta in (0, 1) and betaE in [0, 1)");
             require(epsilon > 0 && Double.isFinite(epsilon), "epsilon is " + epsilon + "; expected a finite value > 0");
             require(mapping != null && layout != null, "mapping and layout must be given");
             new QuantizationConfig(mapping, bits, layout, 0);

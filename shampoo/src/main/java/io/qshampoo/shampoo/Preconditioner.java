@@ -41,7 +41,8 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
      * @param epsilon       ε &gt; 0: shift ε·I of the Cholesky factorization, ridge of the root, C̄₀ = √ε·I
      * @param rootMethod    how the inverse roots are computed
      * @param errorFeedback whether the quantization error of C is carried forward (Eqs. 10–11)
-     * @param betaE         EMA factor βₑ of the error state, in (0, 1). Default 0.95 (Li et al. Table 8); with
+     * @param betaE         EMA factor βₑ of the error state, in [0, 1). Default 0.95 (Li et al. Table 8); 0 carries
+     *                      the whole residual (E_k = C_k + E_{k−1} − D(C̄_k), classical error feedback); with
      *                      {@code errorFeedback} false it must keep its default (it means nothing there)
      */
     record Cholesky(double beta, double epsilon, RootMethod rootMethod, boolean errorFeedback, double betaE)
@@ -50,7 +51,7 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
             Checks.unit("Cholesky", "beta", beta);
             Checks.positive("Cholesky", "epsilon", epsilon);
             Checks.present("Cholesky", "rootMethod", rootMethod);
-            Checks.unit("Cholesky", "betaE", betaE);
+            Checks.fraction("Cholesky", "betaE", betaE);
         }
     }
 
@@ -101,6 +102,12 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
         static void unit(String who, String name, double x) {
             if (!(x > 0 && x < 1)) {
                 throw new IllegalArgumentException(who + ": " + name + " is " + x + "; expected a value in (0, 1)");
+            }
+        }
+
+        static void fraction(String who, String name, double x) {
+            if (!(x >= 0 && x < 1)) {
+                throw new IllegalArgumentException(who + ": " + name + " is " + x + "; expected a value in [0, 1)");
             }
         }
 

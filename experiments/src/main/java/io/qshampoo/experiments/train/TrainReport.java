@@ -119,6 +119,7 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
         run.put("t2", settings.t2());
         run.put("sketch_rank", settings.sketchRank());
         run.put("max_root_failures", settings.maxRootFailures());
+        run.put("beta_e", settings.betaE());
         root.put("settings", run);
         List<Object> opts = new ArrayList<>();
         for (TrainResult r : results) {
