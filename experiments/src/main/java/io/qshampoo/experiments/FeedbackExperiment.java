@@ -5,10 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import org.ejml.data.DMatrixRMaj;
@@ -191,37 +188,16 @@ public final class FeedbackExperiment {
 
     /** Runs every decay (in parallel); {@code progress} gets a line per finished decay. */
     public List<DecayRun> run(Consumer<String> progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
-            Thread t = new Thread(r, "qshampoo-feedback");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<DecayRun>> futures = new ArrayList<>();
-            for (double a : settings.decays()) {
-                futures.add(pool.submit(() -> {
-                    DecayRun r = runDecay(a);
-                    progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
-                            r.seconds()));
-                    return r;
-                }));
-            }
-            List<DecayRun> out = new ArrayList<>();
-            for (Future<DecayRun> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<DecayRun>> tasks = new ArrayList<>();
+        for (double a : settings.decays()) {
+            tasks.add(() -> {
+                DecayRun r = runDecay(a);
+                progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
+                        r.seconds()));
+                return r;
+            });
         }
+        return ParallelTasks.run(settings.threads(), "qshampoo-feedback", tasks);
     }
 
     /** The factors of one run: the reference, the shadows needed, and the reported methods. */

@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -225,39 +222,18 @@ public final class FeedbackSweep {
     /** Runs every stream (in parallel); {@code progress} gets a line per finished stream. */
     public List<StreamResult> run(Consumer<String> progress) {
         List<Stream> streams = streams();
-        ExecutorService pool = Executors.newFixedThreadPool(grid.threads(), r -> {
-            Thread t = new Thread(r, "qshampoo-feedback-sweep");
-            t.setDaemon(true);
-            return t;
-        });
         AtomicInteger done = new AtomicInteger();
-        try {
-            List<Future<StreamResult>> futures = new ArrayList<>();
-            for (Stream s : streams) {
-                futures.add(pool.submit(() -> {
-                    StreamResult r = runStream(s);
-                    progress.accept(String.format(Locale.ROOT, "feedback --sweep: stream %d/%d (θ %s, β %s, α %s, seed %d) "
-                            + "in %.1f s", done.incrementAndGet(), streams.size(), Spectrum.shortNumber(s.rotation()),
-                            Spectrum.shortNumber(s.beta()), Spectrum.shortNumber(s.decay()), s.seed(), r.seconds()));
-                    return r;
-                }));
-            }
-            List<StreamResult> out = new ArrayList<>();
-            for (Future<StreamResult> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<StreamResult>> tasks = new ArrayList<>();
+        for (Stream s : streams) {
+            tasks.add(() -> {
+                StreamResult r = runStream(s);
+                progress.accept(String.format(Locale.ROOT, "feedback --sweep: stream %d/%d (θ %s, β %s, α %s, seed %d) "
+                        + "in %.1f s", done.incrementAndGet(), streams.size(), Spectrum.shortNumber(s.rotation()),
+                        Spectrum.shortNumber(s.beta()), Spectrum.shortNumber(s.decay()), s.seed(), r.seconds()));
+                return r;
+            });
         }
+        return ParallelTasks.run(grid.threads(), "qshampoo-feedback-sweep", tasks);
     }
 
     /** The experiment whose factors a stream's arm uses: its β, θ, α, seed, bits and βₑ. */

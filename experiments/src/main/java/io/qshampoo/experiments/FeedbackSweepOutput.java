@@ -203,17 +203,10 @@ public final class FeedbackSweepOutput {
      */
     public static List<Path> write(Path dir, Grid g, List<StreamResult> results, List<Cell> cells, String text)
             throws IOException {
-        List<Path> files = new ArrayList<>();
-        Path txt = dir.resolve("feedback-sweep.txt");
-        Report.writeText(txt, text);
-        files.add(txt);
         List<Map<String, Object>> objects = cellObjects(g, cells);
-        Path csv = dir.resolve("feedback-sweep.csv");
-        Report.writeText(csv, Report.csv(objects));
-        files.add(csv);
-        Path streams = dir.resolve("feedback-sweep-streams.csv");
-        Report.writeText(streams, Report.csv(streamObjects(g, results)));
-        files.add(streams);
+        List<Path> files = new ArrayList<>(List.of(Report.writeText(dir, "feedback-sweep.txt", text),
+                Report.writeText(dir, "feedback-sweep.csv", Report.csv(objects)),
+                Report.writeText(dir, "feedback-sweep-streams.csv", Report.csv(streamObjects(g, results)))));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settingsObject(g));
         json.put("cells", objects);
