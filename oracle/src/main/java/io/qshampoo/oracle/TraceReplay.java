@@ -45,7 +45,6 @@ public final class TraceReplay {
     private final TraceManifest manifest;
     private final NpyLoader loader;
     private final String name;
-    private final java.util.function.UnaryOperator<ShampooConfig> configure;
     /** The calibrated float band's replays (null for quantized traces or a fixed NRE tolerance). */
     private TraceBand band;
 
@@ -55,16 +54,9 @@ public final class TraceReplay {
      * @param name     the manifest's file name, for messages
      */
     public TraceReplay(TraceManifest manifest, NpyLoader loader, String name) {
-        this(manifest, loader, name, java.util.function.UnaryOperator.identity());
-    }
-
-    /** Test hook: the replay runs with {@code configure} applied to the manifest's config (e.g. its conventions). */
-    TraceReplay(TraceManifest manifest, NpyLoader loader, String name,
-                java.util.function.UnaryOperator<ShampooConfig> configure) {
         this.manifest = manifest;
         this.loader = loader;
         this.name = name;
-        this.configure = configure;
     }
 
     /**
@@ -75,7 +67,7 @@ public final class TraceReplay {
      */
     public TraceReport run() {
         TraceBounds.check(manifest, loader, name, Runtime.getRuntime().maxMemory());
-        ShampooConfig cfg = configure.apply(withCodeTable(manifest.shampooConfig()));
+        ShampooConfig cfg = withCodeTable(manifest.shampooConfig());
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);
         DenseTensor w0 = w.copy();

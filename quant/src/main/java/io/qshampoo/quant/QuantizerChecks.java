@@ -2,7 +2,7 @@ package io.qshampoo.quant;
 
 /**
  * The boundary checks of the {@link BlockQuantizer} contract, with messages that say what was found and what
- * was expected. Public so that every implementation (the CPU reference, the CUDA backend) refuses the same
+ * was expected. Public so that every implementation (the reference, the fast CPU one, the CUDA backend) refuses the same
  * arguments with the same words.
  */
 public final class QuantizerChecks {

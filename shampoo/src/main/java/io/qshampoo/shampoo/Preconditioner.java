@@ -40,18 +40,33 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
      * @param beta          EMA factor β, in (0, 1). Default 0.95
      * @param epsilon       ε &gt; 0: shift ε·I of the Cholesky factorization, ridge of the root, C̄₀ = √ε·I
      * @param rootMethod    how the inverse roots are computed
-     * @param errorFeedback whether the quantization error of C is carried forward (Eqs. 10–11)
-     * @param betaE         EMA factor βₑ of the error state, in [0, 1). Default 0.95 (Li et al. Table 8); 0 carries
-     *                      the whole residual (E_k = C_k + E_{k−1} − D(C̄_k), classical error feedback); with
-     *                      {@code errorFeedback} false it must keep its default (it means nothing there)
+     * @param errorFeedback the error state's settings (Eqs. 10–11), or null for plain CQ (Eq. 8: no error state,
+     *                      so no βₑ either)
      */
-    record Cholesky(double beta, double epsilon, RootMethod rootMethod, boolean errorFeedback, double betaE)
+    record Cholesky(double beta, double epsilon, RootMethod rootMethod, ErrorFeedback errorFeedback)
             implements Preconditioner {
         public Cholesky {
             Checks.unit("Cholesky", "beta", beta);
             Checks.positive("Cholesky", "epsilon", epsilon);
             Checks.present("Cholesky", "rootMethod", rootMethod);
-            Checks.fraction("Cholesky", "betaE", betaE);
+        }
+
+        /** Whether the quantization error of C is carried forward (CQ+EF). */
+        public boolean hasErrorFeedback() {
+            return errorFeedback != null;
+        }
+    }
+
+    /**
+     * Error feedback (Li et al. Eqs. 10–11): the quantization error of the stored factor is kept, itself quantized, and
+     * added back before the next quantization, E_k = βₑ·E_{k−1} + (1 − βₑ)·(C_k + E_{k−1} − D(Q(C_k + E_{k−1}))).
+     *
+     * @param betaE EMA factor βₑ of the error state, in [0, 1). Default 0.95 (Li et al. Table 8); 0 carries the whole
+     *              residual, E_k = C_k + E_{k−1} − D(Q(C_k + E_{k−1})) (classical error feedback); 1 would freeze E at 0
+     */
+    record ErrorFeedback(double betaE) {
+        public ErrorFeedback {
+            Checks.fraction("ErrorFeedback", "betaE", betaE);
         }
     }
 

@@ -63,7 +63,7 @@ public record ShampooConfig(
             return storage.quantized() ? Variant.VQ : Variant.FP32;
         }
         if (preconditioner instanceof Preconditioner.Cholesky c) {
-            return c.errorFeedback() ? Variant.CQ_EF : Variant.CQ;
+            return c.hasErrorFeedback() ? Variant.CQ_EF : Variant.CQ;
         }
         return preconditioner instanceof Preconditioner.Eigen ? Variant.EIGEN4 : Variant.SKETCHY;
     }
@@ -112,7 +112,7 @@ public record ShampooConfig(
             b.rootMethod = e.rootMethod();
         } else if (preconditioner instanceof Preconditioner.Cholesky c) {
             b.rootMethod = c.rootMethod();
-            b.betaE = c.errorFeedback() ? c.betaE() : null;
+            b.betaE = c.hasErrorFeedback() ? c.errorFeedback().betaE() : null;
         } else if (preconditioner instanceof Preconditioner.Eigen e) {
             b.bjorckUpdateSteps = e.bjorckUpdateSteps();
             b.bjorckRootSteps = e.bjorckRootSteps();
@@ -224,8 +224,9 @@ public record ShampooConfig(
             RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
             Preconditioner p = switch (variant) {
                 case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
-                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, false, 0.95);
-                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, true, betaE != null ? betaE : 0.95);
+                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, null);
+                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm,
+                        new Preconditioner.ErrorFeedback(betaE != null ? betaE : 0.95));
                 case EIGEN4 -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
                         bjorckRootSteps != null ? bjorckRootSteps : 4);
                 case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
