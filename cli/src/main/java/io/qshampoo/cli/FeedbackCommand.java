@@ -102,7 +102,8 @@ final class FeedbackCommand implements Callable<Integer> {
             + "eigen+bjorck, eigen-fp64 (default: all but ema-fp64).")
     List<String> methods;
 
-    @Option(names = "--seed", description = "Seed of the gradient stream (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Seed of the gradient stream; with --sweep the first of --seeds consecutive "
+            + "seeds (default ${DEFAULT-VALUE}).")
     long seed = 0;
 
     @Option(names = "--threads", description = "Decays (with --sweep: streams) run in parallel (default: available "
