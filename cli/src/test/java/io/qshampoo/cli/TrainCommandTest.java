@@ -107,7 +107,9 @@ class TrainCommandTest {
                 "--optimizers", "sgdm,adamw,fp32", "--lr", "0.02,shampoo=0.03", "--progress", "none", "--out",
                 out.toString());
         assertEquals(0, r.code(), r.err());
-        JsonNode opts = new ObjectMapper().readTree(out.resolve(TrainReport.JSON).toFile()).get("optimizers");
+        JsonNode root = new ObjectMapper().readTree(out.resolve(TrainReport.JSON).toFile());
+        assertTrue(!root.get("settings").has("beta_e"), "βₑ is recorded only when cq+ef ran: " + root.get("settings"));
+        JsonNode opts = root.get("optimizers");
         assertEquals(0.02, opts.get(0).get("lr").asDouble());
         assertEquals(0.02, opts.get(1).get("lr").asDouble());
         assertEquals(0.03, opts.get(2).get("lr").asDouble());

@@ -119,7 +119,9 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
         run.put("t2", settings.t2());
         run.put("sketch_rank", settings.sketchRank());
         run.put("max_root_failures", settings.maxRootFailures());
-        run.put("beta_e", settings.betaE());
+        if (results.stream().anyMatch(r -> r.id().equals("cq+ef"))) {
+            run.put("beta_e", settings.betaE()); // cq+ef's alone: the others have no error state
+        }
         root.put("settings", run);
         List<Object> opts = new ArrayList<>();
         for (TrainResult r : results) {
