@@ -27,7 +27,7 @@ import re
 import numpy as np
 
 FORMAT = "qshampoo-trace/1"
-VARIANTS = ("fp32", "vq", "cq", "cq+ef", "eigen4", "sketchy")
+VARIANTS = ("fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy")
 CONVENTIONS = ("qshampoo", "official")
 PRECISIONS = ("fp32", "fp64", "tf32", "bf16")
 OPTIMIZERS = ("sgd", "adamw", "rmsprop", "adagrad")

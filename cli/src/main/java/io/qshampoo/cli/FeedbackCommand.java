@@ -17,12 +17,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code qshampoo feedback}: CQ with and without error feedback (Li et al. §4.3), VQ, and eigenvector
- * quantization with and without Björck, run on the same synthetic gradient stream and compared with the
+ * quantization with and without Björck (and with Björck and error feedback), run on the same synthetic gradient stream and compared with the
  * unquantized EMA at every step; see {@link FeedbackExperiment}.
  */
 @Command(name = "feedback", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Error feedback made visible: one Kronecker factor of fp32, VQ, CQ, CQ+EF and eigenvector "
-                + "quantization (with/without Björck) on the same stream G_t = U_t·diag(i^-α)·Z_t/√k (U_t slowly "
+                + "quantization (without Björck, with it, with it and error feedback) on the same stream G_t = U_t·diag(i^-α)·Z_t/√k (U_t slowly "
                 + "rotating), each step against the unquantized float64 EMA.",
                 "Per method: NRE/AE of the inverse 4th root, error of the stored factor against the same recurrence "
                         + "unquantized, error of the represented statistic. Writes feedback.txt, "
@@ -60,8 +60,8 @@ final class FeedbackCommand implements Callable<Integer> {
             + SWEEP_BETAS + ").")
     List<Double> beta;
 
-    @Option(names = "--beta-e", split = ",", description = "Error-feedback β_e in [0, 1) (default 0.95; with --sweep a "
-            + "list, default " + SWEEP_BETA_ES + ").")
+    @Option(names = "--beta-e", split = ",", description = "Error-feedback β_e of cq+ef and eigen+bjorck+ef, in [0, 1) "
+            + "(default 0.95; with --sweep a list, default " + SWEEP_BETA_ES + ").")
     List<Double> betaE;
 
     @Option(names = "--seeds", description = "With --sweep: seeds per cell, >= 2 (default " + SWEEP_SEEDS + "); the "
@@ -89,17 +89,17 @@ final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--layout", description = "rows or tiles (default ${DEFAULT-VALUE}).")
     String layout = "rows";
 
-    @Option(names = "--bjorck-update", description = "Björck steps t1 before each update of eigen+bjorck (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bjorck-update", description = "Björck steps t1 before each update of eigen+bjorck and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     int bjorckUpdate = 1;
 
-    @Option(names = "--bjorck-root", description = "Björck steps t2 before each root of eigen+bjorck (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bjorck-root", description = "Björck steps t2 before each root of eigen+bjorck and eigen+bjorck+ef (default ${DEFAULT-VALUE}).")
     int bjorckRoot = 4;
 
     @Option(names = "--quantize-root", description = "Quantize the root (DiagReal) before comparing, as the optimizers store it.")
     boolean quantizeRoot;
 
     @Option(names = "--methods", split = ",", description = "Methods among ema-fp64, fp32, vq, cq, cq+ef, cq-fp64, eigen, "
-            + "eigen+bjorck, eigen-fp64 (default: all but ema-fp64).")
+            + "eigen+bjorck, eigen+bjorck+ef, eigen-fp64 (default: all but ema-fp64).")
     List<String> methods;
 
     @Option(names = "--seed", description = "Seed of the gradient stream; with --sweep the first of --seeds consecutive "
@@ -212,6 +212,16 @@ final class FeedbackCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The step loop keeps five float64 curves (NRE, AE, factor and statistic errors, trace ratio) per step, method
+     * and decay for the reports, all decays at once: 40·T·methods·decays bytes, refused before the loop starts when
+     * they exceed the heap. A long run that fits shows its progress (a line about every 10 s on a terminal).
+     */
+    static void requireCurvesFit(int steps, int methods, int decays) {
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--steps %d with %d methods and %d decays (five"
+                + " float64 curves per step, method and decay)", steps, methods, decays), 40.0 * steps * methods * decays);
+    }
+
     private int execute(Path dir, int order, int width, int workers, String kernelsUsed) throws Exception {
         List<Method> ms = new ArrayList<>();
         if (methods == null) {
@@ -221,11 +231,13 @@ final class FeedbackCommand implements Callable<Integer> {
                 ms.add(Method.fromId(m.trim()));
             }
         }
-        FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(order, width, steps == null ? 200 : steps,
-                decays == null ? List.of(0.5, 1.0, 2.0) : decays, single("--rotation", rotation, 0.02),
-                single("--beta", beta, 0.95), single("--beta-e", betaE, 0.95), epsilon, Mapping.fromId(mapping),
-                single("--bits", bits, 4), CommandSupport.layout(layout, block), bjorckUpdate, bjorckRoot, quantizeRoot, ms,
-                seed, workers);
+        int stepCount = steps == null ? 200 : steps;
+        List<Double> decayList = decays == null ? List.of(0.5, 1.0, 2.0) : decays;
+        requireCurvesFit(stepCount, ms.size(), decayList.size());
+        FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(order, width, stepCount, decayList,
+                single("--rotation", rotation, 0.02), single("--beta", beta, 0.95), single("--beta-e", betaE, 0.95), epsilon,
+                Mapping.fromId(mapping), single("--bits", bits, 4), CommandSupport.layout(layout, block), bjorckUpdate,
+                bjorckRoot, quantizeRoot, ms, seed, workers);
         System.err.println("feedback: kernels " + kernelsUsed);
         long t0 = System.nanoTime();
         var runs = new FeedbackExperiment(s).run(CommandSupport.progress());

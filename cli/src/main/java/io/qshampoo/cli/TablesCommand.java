@@ -74,6 +74,14 @@ final class TablesCommand implements Callable<Integer> {
             + "Wang et al.'s t2 before roots).")
     int bjorckSteps = 4;
 
+    @Option(names = "--beta-e", description = "β_e of the error-feedback rows U-root+EF (default ${DEFAULT-VALUE}).")
+    double betaE = 0.95;
+
+    @Option(names = "--ef-refreshes", description = "Refreshes K of the same target for the error-feedback rows "
+            + "U-root+EF (eigen4+ef on this matrix; 40 = twice the error state's time constant at β_e = 0.95; each "
+            + "refresh costs about one eigenvector row); 0 leaves them out (default ${DEFAULT-VALUE}).")
+    int efRefreshes = 0;
+
     @Option(names = "--threads", description = "Worker threads (default: available processors).")
     Integer threads;
 
@@ -119,7 +127,7 @@ final class TablesCommand implements Callable<Integer> {
         BlockLayout bl = CommandSupport.layout(layout, block);
         QuantizationErrorTable.Settings s = new QuantizationErrorTable.Settings(ms, bits, bl, epsilon,
                 choleskyShift == null ? epsilon : choleskyShift, bjorckSteps,
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads, betaE, efRefreshes);
         MatrixSource source = matrix != null ? new NpyMatrixSource(matrix)
                 : new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
         var progress = CommandSupport.progress();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP (ReLU, softmax cross-entropy) with SGD-M, AdamW and every Shampoo variant "
-                + "(fp32, vq, cq, cq+ef, eigen4, sketchy) on the same data, initialisation and batch order; report "
+                + "(fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy) on the same data, initialisation and batch order; report "
                 + "per epoch the training loss, test accuracy, optimizer-state bytes and wall time.",
                 "",
                 "Shampoo variants run on one of the baselines as base optimizer (--shampoo-base, default sgdm), "
@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Integer> hidden;
 
     @Option(names = "--optimizers", paramLabel = "LIST", split = ",", description = "Which optimizers, in this order "
-            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,sketchy).")
+            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,eigen4+ef,sketchy).")
     List<String> optimizers;
 
     @Option(names = "--lr", paramLabel = "SPEC", split = ",", description = "Learning rates: one number for all, or "
@@ -205,6 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "cq+ef; expected cq+ef among the optimizers (βₑ means nothing to the others)");
         }
         requireFits(dataset.equals("digits") ? 64 : 784, hiddenSizes, config.batch());
+        requireEpochRecordsFit(config.epochs(), ids.size());
         CommandSupport.requireOutputDirectory(out);
         Map<String, Double> rates = learningRates(ids, settings);
         TrainListener listener = switch (progress) {
@@ -344,6 +345,24 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return v;
     }
+
+    /**
+     * Every optimizer keeps one record per epoch (losses, accuracy, state bytes, times) for the report: at least
+     * {@value #EPOCH_RECORD_BYTES} bytes each (the record object's header and fields, without its per-factor map), all
+     * optimizers' at once by the end. Refused before training when they exceed the heap; a run that fits shows
+     * its progress (--progress).
+     */
+    static void requireEpochRecordsFit(int epochs, int optimizerCount) {
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--epochs %d for %d optimizers (a record per epoch"
+                + " and optimizer, at least %d bytes each)", epochs, optimizerCount, EPOCH_RECORD_BYTES),
+                (double) EPOCH_RECORD_BYTES * epochs * optimizerCount);
+    }
+
+    /**
+     * A lower bound of one TrainResult.Epoch: the smallest object header (12 bytes), 2 ints, 2 longs, 5 doubles and a
+     * compressed reference.
+     */
+    static final int EPOCH_RECORD_BYTES = 12 + 2 * 4 + 2 * 8 + 5 * 8 + 4;
 
     private static int positive(String option, int v) {
         if (v < 1) {

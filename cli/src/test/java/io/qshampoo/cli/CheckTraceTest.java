@@ -97,12 +97,45 @@ class CheckTraceTest {
 
     @Test
     void everyVariantAgreesWithItsOwnTrace() throws Exception {
-        for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "sketchy"}) {
+        for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy"}) {
             Path m = fixture(v);
             Cli.Result r = Cli.run("check", "trace", m.toString());
             assertEquals(0, r.exitCode(), v + ": " + r);
             assertTrue(r.out().contains("verdict: AGREE"), r.out());
         }
+    }
+
+    /**
+     * βₑ and the Björck steps apply to eigen4+ef, which then agrees with its own trace (its error state A included);
+     * βₑ for a variant without error feedback is bad input naming the field (exit 2).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void errorFeedbackSettingsBelongToTheErrorFeedbackVariants() throws Exception {
+        Map<String, Object> ef = manifest("eigen4+ef");
+        ((Map<String, Object>) ef.get("config")).putAll(JsonReport.object("betaE", 0.8, "bjorckUpdateSteps", 2));
+        Path m = TraceFixture.write(dir.resolve("eigen4_ef_settings"), ef, 5, new int[] {2, 3, 5}, 7);
+        assertTrue(Files.readString(m).contains("w#0.left.A"), "the fixture dumps the error state");
+        Cli.Result r = Cli.run("check", "trace", m.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        // the error state is compared: half of it missing is a divergence at its step (on the right factor, whose
+        // 6×6 statistic is well conditioned; the left one's 8×8 statistic from rank-6 gradients makes any difference
+        // of its basis indeterminate)
+        Path a = Path.of(file(m, "states", 3, "w#0.right.A"));
+        float[] x = NpyReader.read(a).float32Data();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 0.5f;
+        }
+        NpyWriter.write(a, NpyArray.ofFloat32(x, 6, 6));
+        r = Cli.run("check", "trace", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("DIVERGED first at step 3, w#0.right.A"), r.out());
+
+        Path plain = fixture("eigen4");
+        Files.writeString(plain, Files.readString(plain).replace("\"t1\" : 1", "\"t1\" : 1, \"betaE\" : 0.8"));
+        r = Cli.run("check", "trace", plain.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("\"config.betaE\" applies to cq+ef and eigen4+ef only"), r.err());
     }
 
     @Test

@@ -41,6 +41,13 @@ public final class EigenInverseRoot implements InverseRoot {
         for (int j = 0; j < n; j++) {
             w[j] = Math.pow(eig.values()[j] + r, -1.0 / p);
         }
+        if (!Double.isFinite(w[n - 1])) {
+            // the largest weight belongs to the smallest eigenvalue; e.g. λ = 1e-320 and p = 1
+            throw new IllegalArgumentException(String.format("the inverse %d-th root of matrix%s does not fit in a double:"
+                    + " its smallest eigenvalue %.6e gives %.6e^(-1/%d) = %s; expected an eigenvalue of at least"
+                    + " %.3e (add a larger ridge)", p, r == 0 ? "" : String.format(" + %.3e*I", r), smallest,
+                    smallest, p, w[n - 1], Math.pow(Double.MAX_VALUE, -p)));
+        }
         DMatrixRMaj x = SpectralFunction.compose(eig.vectors(), w, kernels);
         double residual = RootResult.residual(x, MatrixPower.shifted(a, r), p, kernels);
         return new RootResult(x, p, r, 0, residual, true);

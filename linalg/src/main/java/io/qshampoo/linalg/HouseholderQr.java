@@ -11,7 +11,8 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>This is the algorithm, not LAPACK's blocked code: rounding differs from {@code dgeqrf} at the level of a few
  * ulps, the signs never do (except for a column whose α is within rounding of 0). Plain 2-norms are used (no
- * {@code dnrm2} scaling): inputs here are statistics far from the overflow range.
+ * {@code dnrm2} scaling); a matrix whose largest magnitude lies outside [2^-500, 2^500] (subnormal entries, say)
+ * is first scaled by a power of two, exactly, and R scaled back.
  *
  * <p>Cost: 2mk² − 2k³/3 flops for R, the same again for Q; no allocation beyond Q, R and one work row.
  */
@@ -47,7 +48,21 @@ public final class HouseholderQr {
         if (k < 1 || k > m) {
             throw new IllegalArgumentException("matrix is " + MatrixChecks.shape(a) + "; expected m x k with 1 <= k <= m");
         }
+        // The plain 2-norms below underflow for entries under about 2^-537 (a subnormal column would not be
+        // reflected at all, losing its entries below the diagonal) and overflow above 2^511. QR is equivariant
+        // under scaling by a power of two, which is exact, so such a matrix is factored at order 1 and R scaled
+        // back; matrices in the usual range are not touched (their results stay bit-identical).
+        double max = 0;
+        for (int i = 0; i < m * k; i++) {
+            max = Math.max(max, Math.abs(a.data[i]));
+        }
+        int e = max > 0 && (max < 0x1p-500 || max > 0x1p500) ? Math.getExponent(max * 0x1p54) - 54 : 0;
         double[] w = a.copy().data; // overwritten by R above the diagonal and the reflectors v below it
+        if (e != 0) {
+            for (int i = 0; i < m * k; i++) {
+                w[i] = Math.scalb(w[i], -e);
+            }
+        }
         double[] tau = new double[k];
         double[] dot = new double[k];
         for (int j = 0; j < k; j++) {
@@ -92,6 +107,11 @@ public final class HouseholderQr {
         DMatrixRMaj r = new DMatrixRMaj(k, k);
         for (int i = 0; i < k; i++) {
             System.arraycopy(w, i * k + i, r.data, i * k + i, k - i);
+        }
+        if (e != 0) {
+            for (int i = 0; i < k * k; i++) {
+                r.data[i] = Math.scalb(r.data[i], e);
+            }
         }
         // Q = H₀·…·H_{k−1}·I(:, 0:k), accumulated from the last reflector (dorg2r).
         DMatrixRMaj q = new DMatrixRMaj(m, k);

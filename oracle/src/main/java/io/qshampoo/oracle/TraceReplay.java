@@ -32,7 +32,8 @@ import io.qshampoo.oracle.npy.NpyLoader;
  *
  * <p>Eigenvector matrices (V, and the sketch basis U) are determined only up to the sign of each column; the
  * other side's columns are flipped to match before the comparison (the report says how many). Codes of V are
- * compared as stored.
+ * compared as stored, and so is eigen4+ef's error state A (skew, in the basis' own coordinates, whose signs it
+ * carries: compare A only with a side that keeps the same eigenvector signs).
  *
  * <p>Everything the manifest names — state keys, record tags, files — is checked before the first step, so a
  * typo fails at once with exit code 2 rather than after a long replay.
@@ -252,7 +253,7 @@ public final class TraceReplay {
             return switch (cfg.variant()) {
                 case FP32, VQ -> "L";
                 case CQ, CQ_EF -> "C";
-                case EIGEN4 -> "V";
+                case EIGEN4, EIGEN4_EF -> "V";
                 case SKETCHY -> null;
             };
         }
@@ -263,15 +264,21 @@ public final class TraceReplay {
             int n = order(side);
             int d = blockSize(f);
             double kappa = kappa(side);
-            long codes = "C".equals(state) || "E".equals(state) ? (long) n * (n - 1) / 2 : (long) n * n;
+            boolean triangle = "C".equals(state) || "E".equals(state) || "A".equals(state);
+            long codes = triangle ? (long) n * (n - 1) / 2 : (long) n * n;
             DMatrixRMaj x = ours.get(side + "." + state);
-            double spread = spread(x);
+            // A (eigen4+ef) is compared as the skew n×n matrix but stored as its strictly lower triangle, whose
+            // Frobenius norm is ‖A‖_F/√2: the spread of the stored values is √2 times that of A.
+            double spread = "A".equals(state) ? Math.sqrt(2) * spread(x) : spread(x);
             double ratio = 1;
             double upstream = 0;
-            if ("E".equals(state)) {
-                TraceTolerance.Value c = tolerance(f, "C");
+            if ("E".equals(state) || "A".equals(state)) {
+                // An error state is a small difference of the factor it belongs to (C, or the eigenvectors V): its
+                // relative tolerance is the factor's, scaled by ‖factor‖/‖error‖.
+                String factor = "E".equals(state) ? "C" : "V";
+                TraceTolerance.Value c = tolerance(f, factor);
                 double e = x == null ? 0 : NormOps_DDRM.normF(x);
-                double cn = NormOps_DDRM.normF(ours.get(side + ".C"));
+                double cn = NormOps_DDRM.normF(ours.get(side + "." + factor));
                 ratio = e > 0 ? Math.max(1, cn / e) : 1;
                 upstream = ((Number) c.ingredients().get("flipTerm")).doubleValue();
             } else if ("root".equals(state) && statistic() != null) {
@@ -414,7 +421,7 @@ public final class TraceReplay {
                 return f.rest().startsWith("error") ? "E" : "C";
             }
             return switch (f.state()) {
-                case "L", "C", "E", "V", "S", "U", "sigma", "rho", "root" -> f.state();
+                case "L", "C", "E", "A", "V", "S", "U", "sigma", "rho", "root" -> f.state();
                 case "sketch" -> f.rest().isEmpty() ? "U" : f.rest();
                 default -> "C";
             };
@@ -427,7 +434,7 @@ public final class TraceReplay {
             }
             int bits = cfg.bits();
             int n = order(f.sidePrefix());
-            boolean lower = "C".equals(f.state());
+            boolean lower = "C".equals(f.state()) || "A".equals(f.state());
             int count = lower ? n * (n - 1) / 2 : n * n;
             if (PackedCodes.byteLength(bits, count) != mine.length) {
                 count = mine.length * 8 / bits;

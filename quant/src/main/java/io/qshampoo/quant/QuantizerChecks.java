@@ -71,6 +71,27 @@ public final class QuantizerChecks {
         }
     }
 
+    /**
+     * Refuses stored values that no quantization writes and that would dequantize to NaN or ±∞ silently: a scale
+     * (block absmax) that is negative or not finite, a diagonal entry that is not finite. Cost O(blocks + n).
+     *
+     * @param what names the buffers in the message, e.g. "factor"
+     */
+    public static void storedValues(float[] scales, float[] diagonal, String what) {
+        for (int k = 0; k < scales.length; k++) {
+            if (!(scales[k] >= 0f && scales[k] <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException(what + " scale " + k + " is " + scales[k]
+                        + "; expected a block absmax: finite and >= 0");
+            }
+        }
+        for (int k = 0; diagonal != null && k < diagonal.length; k++) {
+            if (!Float.isFinite(diagonal[k])) {
+                throw new IllegalArgumentException(what + " diagonal entry " + k + " is " + diagonal[k]
+                        + "; expected a finite value");
+            }
+        }
+    }
+
     /** Throws for the first element (row-major) that {@code mode} reads and that is not finite. */
     public static IllegalArgumentException nonFinite(float[] src, int rows, int cols, StorageMode mode) {
         for (int i = 0; i < rows; i++) {

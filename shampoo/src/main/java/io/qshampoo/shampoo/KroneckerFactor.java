@@ -37,7 +37,7 @@ public interface KroneckerFactor extends Stateful {
     /**
      * Puts this factor's stored matrices, dequantized to float64, into {@code out} under
      * {@code prefix + "." + name}: the statistic ("L", or its factor "C" and error "E", or eigenvectors
-     * "V" and eigenvalues "S" as an n×1 matrix, or the sketch basis "U" and singular values "sigma") and the
+     * "V" and eigenvalues "S" as an n×1 matrix with, under error feedback, the error's coordinates "A" (skew n×n), or the sketch basis "U" and singular values "sigma") and the
      * inverse root "root" where one is stored. For inspection and oracle traces; copies, O(order²).
      */
     void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out);
@@ -55,7 +55,7 @@ public interface KroneckerFactor extends Stateful {
     DMatrixRMaj factor();
 
     /**
-     * The factor a configuration names: EMA (fp32, VQ), Cholesky (CQ, CQ+EF), eigenvector (eigen4) or sketch.
+     * The factor a configuration names: EMA (fp32, VQ), Cholesky (CQ, CQ+EF), eigenvector (eigen4, eigen4+ef) or sketch.
      *
      * @param name   tag prefix of its stored records, e.g. {@code "w#0.left"}
      * @param order  n

@@ -59,7 +59,9 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
 
     /**
      * Error feedback (Li et al. Eqs. 10–11): the quantization error of the stored factor is kept, itself quantized, and
-     * added back before the next quantization, E_k = βₑ·E_{k−1} + (1 − βₑ)·(C_k + E_{k−1} − D(Q(C_k + E_{k−1}))).
+     * added back before the next quantization, E_k = βₑ·E_{k−1} + (1 − βₑ)·(C_k + E_{k−1} − D(Q(C_k + E_{k−1}))) for a
+     * Cholesky factor ({@link Cholesky}); for eigenvectors ({@link Eigen}) the same recurrence on the error's tangent
+     * part, in the basis' own coordinates ({@link EigenvectorErrorFeedback}).
      *
      * @param betaE EMA factor βₑ of the error state, in [0, 1). Default 0.95 (Li et al. Table 8); 0 carries the whole
      *              residual, E_k = C_k + E_{k−1} − D(Q(C_k + E_{k−1})) (classical error feedback); 1 would freeze E at 0
@@ -71,14 +73,19 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
     }
 
     /**
-     * Eigenvector quantization with Björck rectification (Wang et al. 2024). {@link EigenQuantizedFactor}.
+     * Eigenvector quantization with Björck rectification (Wang et al. 2024), with error feedback on the eigenvectors
+     * (Li et al. Eqs. 10–11 carried to an orthonormal basis: {@link EigenvectorErrorFeedback}) or without.
+     * {@link EigenQuantizedFactor}.
      *
      * @param beta              EMA factor β, in (0, 1)
      * @param epsilon           ε &gt; 0: ridge ε·max S of the root, S₀ = ε
      * @param bjorckUpdateSteps Björck steps t1 before rebuilding L from the eigenvectors (official: 1)
      * @param bjorckRootSteps   Björck steps t2 before the root (official: 4)
+     * @param errorFeedback     the eigenvectors' error state settings (eigen4+ef), or null for Wang et al.'s method
+     *                          alone (eigen4: no error state, so no βₑ either)
      */
-    record Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps) implements Preconditioner {
+    record Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps, ErrorFeedback errorFeedback)
+            implements Preconditioner {
         public Eigen {
             Checks.unit("Eigen", "beta", beta);
             Checks.positive("Eigen", "epsilon", epsilon);
@@ -86,6 +93,11 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
                 throw new IllegalArgumentException("Eigen: Björck steps must be >= 0, got " + bjorckUpdateSteps + " and "
                         + bjorckRootSteps);
             }
+        }
+
+        /** Whether the eigenvectors' quantization error is carried forward (eigen4+ef). */
+        public boolean hasErrorFeedback() {
+            return errorFeedback != null;
         }
     }
 

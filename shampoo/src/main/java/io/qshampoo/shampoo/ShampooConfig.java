@@ -10,7 +10,7 @@ import io.qshampoo.quant.QuantizationConfig;
  * ({@link Preconditioner}: a sealed record per method, so a setting exists only where it means something), the
  * storage of its matrices ({@link StorageConfig}), and Alg. 1's schedule and grafting. Every default is a paper's or
  * the official code's, given where the field is documented. Build with {@link #builder()}, which also speaks the
- * six named {@link Variant}s.
+ * named {@link Variant}s.
  *
  * @param preconditioner             the method and its settings
  * @param storage                    bits and quantization of the stored matrices (the sketch is always fp32)
@@ -65,7 +65,10 @@ public record ShampooConfig(
         if (preconditioner instanceof Preconditioner.Cholesky c) {
             return c.hasErrorFeedback() ? Variant.CQ_EF : Variant.CQ;
         }
-        return preconditioner instanceof Preconditioner.Eigen ? Variant.EIGEN4 : Variant.SKETCHY;
+        if (preconditioner instanceof Preconditioner.Eigen e) {
+            return e.hasErrorFeedback() ? Variant.EIGEN4_EF : Variant.EIGEN4;
+        }
+        return Variant.SKETCHY;
     }
 
     /** The statistic's EMA factor ({@link Preconditioner#beta()}). */
@@ -116,6 +119,7 @@ public record ShampooConfig(
         } else if (preconditioner instanceof Preconditioner.Eigen e) {
             b.bjorckUpdateSteps = e.bjorckUpdateSteps();
             b.bjorckRootSteps = e.bjorckRootSteps();
+            b.betaE = e.hasErrorFeedback() ? e.errorFeedback().betaE() : null;
         } else if (preconditioner instanceof Preconditioner.Sketch s) {
             b.sketchRank = s.rank();
         }
@@ -178,12 +182,12 @@ public record ShampooConfig(
         public Builder beta(double v) { beta = v; return this; }
         /** ε (every variant; for sketchy relative to the top eigenvalue, default 1e-7). */
         public Builder epsilon(double v) { epsilon = v; return this; }
-        /** βₑ of the error state: cq+ef only. */
+        /** βₑ of the error state: cq+ef and eigen4+ef only. */
         public Builder betaE(double v) { betaE = v; return this; }
         /** Sets T1 and T2. */
         public Builder intervals(int updateEvery, int rootEvery) { t1 = updateEvery; t2 = rootEvery; return this; }
         public Builder maxBlockOrder(int v) { maxBlockOrder = v; return this; }
-        /** Storage bits: 3, 4, 8 (quantized variants), 32 or 64 (fp32; 64 also for cq, cq+ef, eigen4: exact). */
+        /** Storage bits: 3, 4, 8 (quantized variants), 32 or 64 (fp32; 64 also for cq, cq+ef, eigen4, eigen4+ef: exact). */
         public Builder bits(int v) { bits = v; return this; }
         public Builder mapping(Mapping v) { mapping = v; return this; }
         public Builder layout(BlockLayout v) { layout = v; return this; }
@@ -194,7 +198,7 @@ public record ShampooConfig(
         public Builder rootMethod(RootMethod v) { rootMethod = v; return this; }
         public Builder grafting(Grafting v) { grafting = v; return this; }
         public Builder startStep(long v) { startStep = v; return this; }
-        /** Björck steps t1 (before the update) and t2 (before the root): eigen4 only. */
+        /** Björck steps t1 (before the update) and t2 (before the root): eigen4 and eigen4+ef only. */
         public Builder bjorckSteps(int update, int root) { bjorckUpdateSteps = update; bjorckRootSteps = root; return this; }
         /** The sketch size ℓ: sketchy only. */
         public Builder sketchRank(int v) { sketchRank = v; return this; }
@@ -209,9 +213,10 @@ public record ShampooConfig(
             require(variant != null, "variant is null; expected one of " + java.util.Arrays.toString(Variant.values()));
             boolean ema = variant == Variant.FP32 || variant == Variant.VQ;
             boolean cholesky = variant == Variant.CQ || variant == Variant.CQ_EF;
-            only(betaE, variant == Variant.CQ_EF, "betaE", "cq+ef");
+            boolean eigen = variant == Variant.EIGEN4 || variant == Variant.EIGEN4_EF;
+            only(betaE, variant == Variant.CQ_EF || variant == Variant.EIGEN4_EF, "betaE", "cq+ef and eigen4+ef");
             only(rootMethod, ema || cholesky, "rootMethod", "fp32, vq, cq and cq+ef");
-            only(bjorckUpdateSteps, variant == Variant.EIGEN4, "Björck steps", "eigen4");
+            only(bjorckUpdateSteps, eigen, "Björck steps", "eigen4 and eigen4+ef");
             only(sketchRank, variant == Variant.SKETCHY, "sketchRank", "sketchy");
             int b = bits != null ? bits : variant == Variant.FP32 || variant == Variant.SKETCHY ? 32 : 4;
             require(variant != Variant.FP32 || b == 32 || b == 64, "fp32 stores in fp32 (bits 32) or exactly (64); bits is "
@@ -222,13 +227,15 @@ public record ShampooConfig(
             double eps = epsilon != null ? epsilon : variant == Variant.SKETCHY ? 1e-7 : 1e-6;
             double bt = beta != null ? beta : variant == Variant.SKETCHY ? 0.999 : 0.95;
             RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
+            Preconditioner.ErrorFeedback errorFeedback = new Preconditioner.ErrorFeedback(betaE != null ? betaE : 0.95);
             Preconditioner p = switch (variant) {
                 case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
                 case CQ -> new Preconditioner.Cholesky(bt, eps, rm, null);
-                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm,
-                        new Preconditioner.ErrorFeedback(betaE != null ? betaE : 0.95));
+                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, errorFeedback);
                 case EIGEN4 -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
-                        bjorckRootSteps != null ? bjorckRootSteps : 4);
+                        bjorckRootSteps != null ? bjorckRootSteps : 4, null);
+                case EIGEN4_EF -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
+                        bjorckRootSteps != null ? bjorckRootSteps : 4, errorFeedback);
                 case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
             };
             return new ShampooConfig(p, storage, t1, t2, maxBlockOrder, grafting, startStep, maxConsecutiveRootFailures,

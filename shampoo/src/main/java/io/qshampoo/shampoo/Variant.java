@@ -12,10 +12,15 @@ public enum Variant {
     CQ_EF,
     /** Eigenvector quantization with Björck rectification, Wang et al. 2024: {@link EigenQuantizedFactor}. */
     EIGEN4,
+    /**
+     * Eigenvector quantization with Björck rectification and error feedback on the eigenvectors (Li et al.
+     * Eqs. 10–11 carried to Wang et al.'s basis): {@link EigenQuantizedFactor} with {@link EigenvectorErrorFeedback}.
+     */
+    EIGEN4_EF,
     /** Frequent-Directions sketched factors, Feinberg et al. 2023 (S-Shampoo): {@link SketchyFactor}. */
     SKETCHY;
 
-    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, sketchy. */
+    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy. */
     public String id() {
         return switch (this) {
             case FP32 -> "fp32";
@@ -23,6 +28,7 @@ public enum Variant {
             case CQ -> "cq";
             case CQ_EF -> "cq+ef";
             case EIGEN4 -> "eigen4";
+            case EIGEN4_EF -> "eigen4+ef";
             case SKETCHY -> "sketchy";
         };
     }
@@ -34,6 +40,6 @@ public enum Variant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, sketchy");
+        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy");
     }
 }

@@ -56,6 +56,8 @@ class StateBytesTest {
                 case CQ -> lower(n) + diagReal(n) + GUARD;
                 case CQ_EF -> pair(n) + diagReal(n) + GUARD;
                 case EIGEN4 -> full(n) + 4 * n + diagReal(n) + GUARD;
+                // eigen4's state plus the error coordinates A in the strictly-lower layout (its fp32 diagonal is 0)
+                case EIGEN4_EF -> full(n) + 4 * n + lower(n) + diagReal(n) + GUARD;
                 // U n×w, σ w, ρₜ and ρ₁:ₜ in fp32, an 8-byte step count; w = min(ℓ, n). No stored root.
                 case SKETCHY -> 4 * (n * Math.min(sketchRank, n) + Math.min(sketchRank, n) + 2) + 8;
             };
@@ -64,7 +66,7 @@ class StateBytesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY"})
+    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF", "SKETCHY"})
     void matchesTheAnalyticFormula(Variant v) {
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v);
         ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(32) : cb).build();

@@ -42,7 +42,7 @@ public class ShampooStepBench {
     @Param({"1024"})
     public int n;
 
-    @Param({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY"})
+    @Param({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF", "SKETCHY"})
     public Variant variant;
 
     private ShampooOptimizer refreshing;

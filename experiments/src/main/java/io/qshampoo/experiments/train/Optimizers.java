@@ -16,7 +16,7 @@ import io.qshampoo.shampoo.Variant;
 /**
  * The optimizers {@code qshampoo train} compares, by id: the first-order baselines {@code sgdm} (SGD with
  * heavy-ball momentum) and {@code adamw}, and the Shampoo variants {@code fp32, vq, cq, cq+ef, eigen4,
- * sketchy} ({@link Variant#id()}).
+ * eigen4+ef, sketchy} ({@link Variant#id()}).
  *
  * <p>Every Shampoo variant runs on the same base optimizer — one of the two baselines, with exactly the
  * baseline's hyper-parameters ({@link Settings#shampooBase()}) — and with the library's defaults
@@ -28,7 +28,7 @@ import io.qshampoo.shampoo.Variant;
 public final class Optimizers {
 
     /** Every id, in the order results are reported. */
-    public static final List<String> ALL = List.of("sgdm", "adamw", "fp32", "vq", "cq", "cq+ef", "eigen4", "sketchy");
+    public static final List<String> ALL = List.of("sgdm", "adamw", "fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy");
 
     /** The two first-order baselines. */
     public static final List<String> BASELINES = List.of("sgdm", "adamw");
