@@ -109,7 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer sketchRank;
 
     @Option(names = "--beta-e", paramLabel = "BE", defaultValue = "0.95", description = "Error-feedback βₑ of cq+ef "
-            + "(Li et al. Eq. 11), in [0, 1); 0 carries the whole quantization residual (default: ${DEFAULT-VALUE}).")
+            + "and eigen4+ef (Li et al. Eq. 11), in [0, 1); 0 carries the whole quantization residual (default: "
+            + "${DEFAULT-VALUE}).")
     double betaE;
 
     @Option(names = "--max-root-failures", paramLabel = "N", defaultValue = "3", description = "A Shampoo factor whose "
@@ -200,9 +201,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--train-limit is " + trainLimit + " and --test-limit " + testLimit
                     + "; expected values >= 0 (0: no limit)");
         }
-        if (spec.commandLine().getParseResult().hasMatchedOption("--beta-e") && !ids.contains("cq+ef")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--beta-e")
+                && ids.stream().noneMatch(Optimizers::hasErrorFeedback)) {
             throw new IllegalArgumentException("--beta-e is given but --optimizers " + String.join(",", ids) + " has no "
-                    + "cq+ef; expected cq+ef among the optimizers (βₑ means nothing to the others)");
+                    + "cq+ef or eigen4+ef; expected one of them (βₑ means nothing to the others)");
         }
         requireFits(dataset.equals("digits") ? 64 : 784, hiddenSizes, config.batch());
         requireEpochRecordsFit(config.epochs(), ids.size());

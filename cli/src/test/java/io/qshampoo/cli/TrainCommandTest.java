@@ -144,6 +144,6 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--beta-e is 1.0; expected a value in [0, 1)"), r.err());
         r = run("train", "--dataset", "digits", "--optimizers", "cq,sgdm", "--beta-e", "0.5", "--out", dir.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--beta-e is given but --optimizers cq,sgdm has no cq+ef"), r.err());
+        assertTrue(r.err().contains("--beta-e is given but --optimizers cq,sgdm has no cq+ef or eigen4+ef"), r.err());
     }
 }
