@@ -79,7 +79,7 @@ final class TablesCommand implements Callable<Integer> {
 
     @Option(names = "--ef-refreshes", description = "Refreshes K of the same target for the error-feedback rows "
             + "U-root+EF (eigen4+ef on this matrix; 40 = twice the error state's time constant at β_e = 0.95; each "
-            + "refresh costs about one eigenvector row); 0 leaves them out (default ${DEFAULT-VALUE}).")
+            + "refresh costs 14 n×n products, minutes per mapping×bits at n = 1200); 0 leaves them out (default ${DEFAULT-VALUE}).")
     int efRefreshes = 0;
 
     @Option(names = "--threads", description = "Worker threads (default: available processors).")

@@ -76,8 +76,8 @@ import io.qshampoo.shampoo.Variant;
  * {@code rectified = false}.
  *
  * <p>Cost per (mapping, bits): four n×n symmetric eigendecompositions and about 16 products (Björck: 2 per
- * step); at n = 1200 on EJML about a minute. The (mapping, bits) combinations run in parallel on
- * {@link Settings#threads()} threads.
+ * step); at n = 1200 on EJML about a minute. The error-feedback rows add (5 + 2t + 1)·K products. The (mapping,
+ * bits) combinations run in parallel on {@link Settings#threads()} threads.
  */
 public final class QuantizationErrorTable {
 
@@ -137,8 +137,8 @@ public final class QuantizationErrorTable {
      * @param threads       worker threads, ≥ 1
      * @param betaE         βₑ of the error-feedback rows, in (0, 1) (default 0.95, Li et al.)
      * @param efRefreshes   K, refreshes of the error-feedback rows, ≥ 0; 0 (the default) leaves them out. 40 is twice
-     *                      the error state's time constant 1/(1 − βₑ) at βₑ = 0.95; each refresh costs about as much
-     *                      as one rectified eigenvector row
+     *                      the error state's time constant 1/(1 − βₑ) at βₑ = 0.95; each refresh costs 14 n×n
+     *                      products (t = 4), so K = 40 outweighs all other rows
      */
     public record Settings(List<Mapping> mappings, List<Integer> bits, BlockLayout layout, double epsilon,
             double choleskyShift, int bjorckSteps, int threads, double betaE, int efRefreshes) {

@@ -152,10 +152,12 @@ class EigenvectorErrorFeedbackTest {
 
     @Test
     void aRelabelledBasisCarriesTheErrorWithItsEigenvectors() {
-        // The same basis twice, or the second time with its rows permuted and two of them negated (what Householder QR
-        // signs or a reordering do): the carried error must follow each eigenvector, A₂' = P·A₂·Pᵀ. At 32 bits the
-        // storage is sign-symmetric round-to-nearest, so the only differences come from R = P·X·Xᵀ = P + O(N·u)
-        // (u = 2⁻⁵³), relative 1e-13 with room; without the transport A would be wrong by ‖A‖ itself.
+        // The same basis twice, or the second time with its rows permuted and three of them negated (what Householder
+        // QR signs or a reordering do): the carried error must follow each eigenvector, A₂ = P·A₁·Pᵀ. At 32 bits the
+        // storage is sign-symmetric round-to-nearest and permutes with the rows, so the differences come from
+        // R = P·X·Xᵀ = P + O(N·u) (u = 2⁻⁵³): A' is off by a relative N·u ≈ 1e-15, and Y by ‖A‖·N·u ≈ 1e-23 absolute,
+        // which changes an fp32 rounding of Y only within that distance of a rounding boundary (probability ~1e-16
+        // per element; none for this seed). 1e-6·‖A‖ bounds the rest with room; without the transport A is off by ‖A‖.
         ShampooConfig c = config(Variant.EIGEN4_EF, 32, 0.5);
         DMatrixRMaj x = orthogonal(N, 4);
         DMatrixRMaj p = new DMatrixRMaj(N, N);
