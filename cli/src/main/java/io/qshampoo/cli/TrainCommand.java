@@ -108,6 +108,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "directions, a buffer of r + 1.")
     Integer sketchRank;
 
+    @Option(names = "--beta-e", paramLabel = "BE", defaultValue = "0.95", description = "Error-feedback βₑ of cq+ef "
+            + "and eigen4+ef (Li et al. Eq. 11), in [0, 1); 0 carries the whole quantization residual (default: "
+            + "${DEFAULT-VALUE}).")
+    double betaE;
+
     @Option(names = "--max-root-failures", paramLabel = "N", defaultValue = "3", description = "A Shampoo factor whose "
             + "inverse root fails N times in a row stops that optimizer; until then the previous root is kept "
             + "(default: ${DEFAULT-VALUE}, the library default).")
@@ -185,7 +190,7 @@ public final class TrainCommand implements Callable<Integer> {
         Optimizers.Settings settings = new Optimizers.Settings(momentum, weightDecay, shampooBase,
                 positive("--t1", t1 == null ? d.t1() : t1), positive("--t2", t2 == null ? d.t2() : t2),
                 positive("--sketch-rank", sketchRank == null ? d.sketchRank() : sketchRank),
-                positive("--max-root-failures", maxRootFailures));
+                positive("--max-root-failures", maxRootFailures), betaE(betaE));
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("--momentum is " + momentum + "; expected 0 <= mu < 1");
         }
@@ -195,6 +200,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainLimit < 0 || testLimit < 0) {
             throw new IllegalArgumentException("--train-limit is " + trainLimit + " and --test-limit " + testLimit
                     + "; expected values >= 0 (0: no limit)");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--beta-e")
+                && ids.stream().noneMatch(Optimizers::hasErrorFeedback)) {
+            throw new IllegalArgumentException("--beta-e is given but --optimizers " + String.join(",", ids) + " has no "
+                    + "cq+ef or eigen4+ef; expected one of them (βₑ means nothing to the others)");
         }
         requireFits(dataset.equals("digits") ? 64 : 784, hiddenSizes, config.batch());
         requireEpochRecordsFit(config.epochs(), ids.size());
@@ -329,6 +339,13 @@ public final class TrainCommand implements Callable<Integer> {
         CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--hidden %s with --batch %d (%,.0f parameters "
                 + "and their gradients, the batch's activations)", java.util.Arrays.toString(hidden), batch, params),
                 16 * params + 16 * units * batch);
+    }
+
+    private static double betaE(double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException("--beta-e is " + v + "; expected a value in [0, 1)");
+        }
+        return v;
     }
 
     /**

@@ -5,10 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import org.ejml.data.DMatrixRMaj;
@@ -114,7 +111,8 @@ public final class FeedbackExperiment {
      * @param decays       power-law exponents α, one run each
      * @param rotation     θ per step
      * @param beta         EMA β (Li: 0.95)
-     * @param betaE        error-feedback β_e of cq+ef and eigen+bjorck+ef (Li: 0.95)
+     * @param betaE        error-feedback β_e of cq+ef and eigen+bjorck+ef, in [0, 1) (Li: 0.95; 0 carries the whole
+     *                     residual)
      * @param epsilon      ε: ridge factor of f, Cholesky shift, initial states (1e-6)
      * @param mapping      code table
      * @param bits         3, 4 or 8
@@ -135,8 +133,8 @@ public final class FeedbackExperiment {
                     + "; expected n >= 2, cols >= 1, steps >= 1");
             require(decays != null && !decays.isEmpty(), "no decay exponent given");
             decays = List.copyOf(decays);
-            require(beta > 0 && beta < 1 && betaE > 0 && betaE < 1, "beta = " + beta + ", betaE = " + betaE
-                    + "; expected values in (0, 1)");
+            require(beta > 0 && beta < 1 && betaE >= 0 && betaE < 1, "beta = " + beta + ", betaE = " + betaE
+                    + "; expected beta in (0, 1) and betaE in [0, 1)");
             require(epsilon > 0 && Double.isFinite(epsilon), "epsilon is " + epsilon + "; expected a finite value > 0");
             require(mapping != null && layout != null, "mapping and layout must be given");
             new QuantizationConfig(mapping, bits, layout, 0);
@@ -204,37 +202,16 @@ public final class FeedbackExperiment {
 
     /** As {@link #run(Consumer)} with another interval between a decay's progress lines (tests use 0: every step). */
     List<DecayRun> run(Consumer<String> progress, double intervalSeconds) {
-        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
-            Thread t = new Thread(r, "qshampoo-feedback");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<DecayRun>> futures = new ArrayList<>();
-            for (double a : settings.decays()) {
-                futures.add(pool.submit(() -> {
-                    DecayRun r = runDecay(a, progress, intervalSeconds);
-                    progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
-                            r.seconds()));
-                    return r;
-                }));
-            }
-            List<DecayRun> out = new ArrayList<>();
-            for (Future<DecayRun> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<DecayRun>> tasks = new ArrayList<>();
+        for (double a : settings.decays()) {
+            tasks.add(() -> {
+                DecayRun r = runDecay(a, progress, intervalSeconds);
+                progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
+                        r.seconds()));
+                return r;
+            });
         }
+        return ParallelTasks.run(settings.threads(), "qshampoo-feedback", tasks);
     }
 
     /** The factors of one run: the reference, the shadows needed, and the reported methods. */

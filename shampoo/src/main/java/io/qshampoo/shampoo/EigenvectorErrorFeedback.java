@@ -56,14 +56,14 @@ public final class EigenvectorErrorFeedback implements Stateful {
      *
      * @param tag     record tag of the stored coordinates
      * @param order   n
-     * @param betaE   βₑ, in (0, 1)
+     * @param betaE   βₑ, in [0, 1) ({@link Preconditioner.ErrorFeedback}: 0 carries the whole residual)
      * @param config  the storage of A (bits, quantization): {@link Storage#lower}
      * @param backend kernels and quantizer
      */
     public EigenvectorErrorFeedback(String tag, int order, double betaE, ShampooConfig config, Backend backend) {
-        if (order < 1 || !(betaE > 0 && betaE < 1) || config == null || backend == null) {
+        if (order < 1 || !(betaE >= 0 && betaE < 1) || config == null || backend == null) {
             throw new IllegalArgumentException("EigenvectorErrorFeedback: order " + order + ", betaE " + betaE
-                    + "; expected order >= 1, betaE in (0, 1), a config and a backend");
+                    + "; expected order >= 1, betaE in [0, 1), a config and a backend");
         }
         this.order = order;
         this.betaE = betaE;

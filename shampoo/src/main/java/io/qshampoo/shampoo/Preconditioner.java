@@ -63,11 +63,12 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
      * Cholesky factor ({@link Cholesky}); for eigenvectors ({@link Eigen}) the same recurrence on the error's tangent
      * part, in the basis' own coordinates ({@link EigenvectorErrorFeedback}).
      *
-     * @param betaE EMA factor βₑ of the error state, in (0, 1). Default 0.95 (Li et al. Table 8)
+     * @param betaE EMA factor βₑ of the error state, in [0, 1). Default 0.95 (Li et al. Table 8); 0 carries the whole
+     *              residual, E_k = C_k + E_{k−1} − D(Q(C_k + E_{k−1})) (classical error feedback); 1 would freeze E at 0
      */
     record ErrorFeedback(double betaE) {
         public ErrorFeedback {
-            Checks.unit("ErrorFeedback", "betaE", betaE);
+            Checks.fraction("ErrorFeedback", "betaE", betaE);
         }
     }
 
@@ -128,6 +129,12 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
         static void unit(String who, String name, double x) {
             if (!(x > 0 && x < 1)) {
                 throw new IllegalArgumentException(who + ": " + name + " is " + x + "; expected a value in (0, 1)");
+            }
+        }
+
+        static void fraction(String who, String name, double x) {
+            if (!(x >= 0 && x < 1)) {
+                throw new IllegalArgumentException(who + ": " + name + " is " + x + "; expected a value in [0, 1)");
             }
         }
 

@@ -210,7 +210,7 @@ class EigenvectorErrorFeedbackTest {
         assertEquals("Björck steps applies to eigen4 and eigen4+ef only; the variant is cq+ef", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ShampooConfig.builder().variant(Variant.EIGEN4_EF).betaE(1.0).build());
-        assertEquals("ErrorFeedback: betaE is 1.0; expected a value in (0, 1)", e.getMessage());
+        assertEquals("ErrorFeedback: betaE is 1.0; expected a value in [0, 1)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ShampooConfig.builder().variant(Variant.EIGEN4_EF).bits(32).sketchRank(4).build());
         assertEquals("sketchRank applies to sketchy only; the variant is eigen4+ef", e.getMessage());

@@ -21,7 +21,7 @@ import io.qshampoo.shampoo.Variant;
  * <p>Every Shampoo variant runs on the same base optimizer — one of the two baselines, with exactly the
  * baseline's hyper-parameters ({@link Settings#shampooBase()}) — and with the library's defaults
  * otherwise (β = 0.95, ε = 1e-6, 4-bit linear-2 codes in blocks of 64, exact eigen roots, SGD grafting
- * per block), except T1/T2 and the Sketchy rank, which {@code train} sets for the data-set size. Rank-1
+ * per block), except T1/T2 and the Sketchy rank, which {@code train} sets for the data-set size, and βₑ. Rank-1
  * parameters (biases) are not preconditioned: with SGD grafting their direction is the gradient, so
  * they follow the base optimizer exactly (Sketchy: S-AdaGrad, Feinberg et al. Alg. 2).
  */
@@ -50,10 +50,15 @@ public final class Optimizers {
      * @param maxRootFailures a Shampoo factor whose inverse root fails this many times in a row stops the run
      *                    ({@link ShampooConfig#maxConsecutiveRootFailures()}; library default 3); until then
      *                    the previous root is kept
+     * @param betaE       βₑ of the error state of cq+ef and eigen4+ef (Li Eq. 11), in [0, 1); the library
+     *                    default is 0.95
      */
     public record Settings(double momentum, double weightDecay, String shampooBase, int t1, int t2, int sketchRank,
-            int maxRootFailures) {
+            int maxRootFailures, double betaE) {
         public Settings {
+            if (!(betaE >= 0 && betaE < 1)) {
+                throw new IllegalArgumentException("beta_e is " + betaE + "; expected a value in [0, 1)");
+            }
             if (!BASELINES.contains(shampooBase)) {
                 throw new IllegalArgumentException("Shampoo base optimizer '" + shampooBase + "'; expected sgdm or adamw");
             }
@@ -61,6 +66,12 @@ public final class Optimizers {
                 throw new IllegalArgumentException("t1 = " + t1 + ", t2 = " + t2 + ", sketch rank = " + sketchRank
                         + ", max root failures = " + maxRootFailures + "; expected each >= 1");
             }
+        }
+
+        /** These settings with βₑ at the library default, 0.95. */
+        public Settings(double momentum, double weightDecay, String shampooBase, int t1, int t2, int sketchRank,
+                int maxRootFailures) {
+            this(momentum, weightDecay, shampooBase, t1, t2, sketchRank, maxRootFailures, 0.95);
         }
     }
 
@@ -73,6 +84,11 @@ public final class Optimizers {
             throw new IllegalArgumentException("unknown optimizer '" + id + "'; expected some of " + String.join(", ", ALL));
         }
         return id;
+    }
+
+    /** Whether the id keeps an error state, so βₑ applies to it: cq+ef and eigen4+ef. */
+    public static boolean hasErrorFeedback(String id) {
+        return check(id).equals("cq+ef") || id.equals("eigen4+ef");
     }
 
     public static boolean isShampoo(String id) {
@@ -89,7 +105,10 @@ public final class Optimizers {
         return baseOf(id, s).equals("sgdm") ? DEFAULT_LR_SGDM : DEFAULT_LR_ADAMW;
     }
 
-    /** A readable name, e.g. "SGD-M", "AdamW", "Shampoo cq+ef (4-bit) / SGD-M". */
+    /**
+     * A readable name, e.g. "SGD-M", "AdamW", "Shampoo cq+ef (4-bit) / SGD-M", "Shampoo cq+ef (4-bit, βₑ=0.6) / SGD-M"
+     * (βₑ named when it is not the default).
+     */
     public static String label(String id, Settings s) {
         String base = baseOf(id, s).equals("sgdm") ? "SGD-M" : "AdamW";
         if (!isShampoo(id)) {
@@ -98,6 +117,7 @@ public final class Optimizers {
         String bits = switch (id) {
             case "fp32" -> " (32-bit)";
             case "sketchy" -> " (FD ℓ=" + s.sketchRank() + ")";
+            case "cq+ef", "eigen4+ef" -> s.betaE() == 0.95 ? " (4-bit)" : " (4-bit, βₑ=" + s.betaE() + ")";
             default -> " (4-bit)";
         };
         return "Shampoo " + id + bits + " / " + base;
@@ -115,6 +135,8 @@ public final class Optimizers {
                 .maxConsecutiveRootFailures(s.maxRootFailures());
         if (v == Variant.SKETCHY) {
             b.sketchRank(s.sketchRank());
+        } else if (v == Variant.CQ_EF || v == Variant.EIGEN4_EF) {
+            b.betaE(s.betaE());
         }
         return b.build();
     }
