@@ -3,10 +3,7 @@ package io.qshampoo.experiments;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -276,45 +273,27 @@ public final class QuantizationErrorTable {
         double shiftNre = MatrixDiscrepancy.between(ref, f.of(Dense.multTransB(c, c)).root()).nre();
         Shared shared = new Shared(named.name(), sym, eig, ref, refOff, c);
 
-        List<Future<List<Row>>> futures = new ArrayList<>();
         WorkProgress work = new WorkProgress("tables", "cells", settings.mappings().size() * settings.bits().size(),
                 settings.threads(), progress);
-        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
-            Thread t = new Thread(r, "qshampoo-tables");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            for (Mapping m : settings.mappings()) {
-                for (int b : settings.bits()) {
-                    futures.add(pool.submit(() -> {
-                        long s = System.nanoTime();
-                        List<Row> rows = combination(shared, m, b);
-                        work.done(String.format(java.util.Locale.ROOT, "%s %d-bit in %.1f s", m.id(), b,
-                                (System.nanoTime() - s) / 1e9));
-                        return rows;
-                    }));
-                }
+        List<Callable<List<Row>>> cells = new ArrayList<>();
+        for (Mapping m : settings.mappings()) {
+            for (int b : settings.bits()) {
+                cells.add(() -> {
+                    long s = System.nanoTime();
+                    List<Row> rows = combination(shared, m, b);
+                    work.done(String.format(java.util.Locale.ROOT, "%s %d-bit in %.1f s", m.id(), b,
+                            (System.nanoTime() - s) / 1e9));
+                    return rows;
+                });
             }
-            List<Row> rows = new ArrayList<>();
-            for (Future<List<Row>> fu : futures) { // in submission order: the rows do not depend on the threads
-                rows.addAll(fu.get());
-            }
-            progress.accept("tables: " + work.summary());
-            return new Result(named.name(), a.numRows, eig.min(), eig.max(), Dense.normF(ref), Dense.normF(refOff),
-                    shiftNre, List.copyOf(rows), (System.nanoTime() - t0) / 1e9, work.summary());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
         }
+        List<Row> rows = new ArrayList<>();
+        for (List<Row> cell : ParallelTasks.run(settings.threads(), "qshampoo-tables", cells)) {
+            rows.addAll(cell); // in submission order: the rows do not depend on the threads
+        }
+        progress.accept("tables: " + work.summary());
+        return new Result(named.name(), a.numRows, eig.min(), eig.max(), Dense.normF(ref), Dense.normF(refOff),
+                shiftNre, List.copyOf(rows), (System.nanoTime() - t0) / 1e9, work.summary());
     }
 
     /** The rows of one (mapping, bits). */
