@@ -20,13 +20,13 @@ Prints, per variant and step kind, the mean CPU time of this thread per call (th
 cpuNanos/calls) and the median wall time, in ms.
 """
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 import scipy
 import scipy.linalg as sl
+
+from dense_kernels import measure  # the same timing loop as the kernel table (thread CPU mean, wall median)
 
 N = 1024
 BETA = BETA_E = 0.95
@@ -176,19 +176,6 @@ class Step:
         p = self.sides[0]["root"] @ g @ self.sides[1]["root"]
         p *= np.linalg.norm(g) / np.linalg.norm(p)  # SGD grafting: ‖P‖ → ‖G‖
         self.w -= (LR * p).astype(F32)
-
-
-def measure(op, budget_s):
-    op()
-    wall, cpu = [], []
-    start = time.perf_counter()
-    while len(wall) < 3 or (time.perf_counter() - start < budget_s and len(wall) < 200):
-        c0 = time.thread_time_ns()
-        t0 = time.perf_counter()
-        op()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time_ns() - c0)
-    return statistics.mean(cpu) / 1e6, statistics.median(wall) * 1e3, len(wall)
 
 
 def main():
