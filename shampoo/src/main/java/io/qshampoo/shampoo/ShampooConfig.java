@@ -10,10 +10,11 @@ import io.qshampoo.quant.QuantizationConfig;
  * ({@link Preconditioner}: a sealed record per method, so a setting exists only where it means something), the
  * storage of its matrices ({@link StorageConfig}), and Alg. 1's schedule and grafting. Every default is a paper's or
  * the official code's, given where the field is documented. Build with {@link #builder()}, which also speaks the
- * six named {@link Variant}s.
+ * named {@link Variant}s.
  *
  * @param preconditioner             the method and its settings
- * @param storage                    bits and quantization of the stored matrices (the sketch is always fp32)
+ * @param storage                    bits and quantization of the stored matrices (a sketch: fp32, or its directions
+ *                                   quantized)
  * @param t1                         statistics are updated every T1 steps ({@link Conventions#updatePhase()} says
  *                                   which). Default 100 (Wang et al. code)
  * @param t2                         roots are refreshed at steps k with k mod T2 = 0; a sketch evaluates its root
@@ -53,8 +54,8 @@ public record ShampooConfig(
         require(startStep >= 1, "startStep is " + startStep + "; expected >= 1");
         require(maxConsecutiveRootFailures >= 1, "maxConsecutiveRootFailures is " + maxConsecutiveRootFailures
                 + "; expected >= 1");
-        require(!(preconditioner instanceof Preconditioner.Sketch) || storage.bits() == 32,
-                "a sketch is stored in fp32; storage bits is " + storage.bits() + ", expected 32");
+        require(!(preconditioner instanceof Preconditioner.Sketch) || storage.bits() != 64,
+                "a sketch is stored in fp32 (bits 32) or with quantized directions (3, 4 or 8); storage bits is 64");
     }
 
     /** The named variant this configuration is: the method, and for the EMA whether it is quantized. */
@@ -65,7 +66,10 @@ public record ShampooConfig(
         if (preconditioner instanceof Preconditioner.Cholesky c) {
             return c.errorFeedback() ? Variant.CQ_EF : Variant.CQ;
         }
-        return preconditioner instanceof Preconditioner.Eigen ? Variant.EIGEN4 : Variant.SKETCHY;
+        if (preconditioner instanceof Preconditioner.Eigen) {
+            return Variant.EIGEN4;
+        }
+        return storage.quantized() ? Variant.SKETCHY4 : Variant.SKETCHY;
     }
 
     /** The statistic's EMA factor ({@link Preconditioner#beta()}). */
@@ -143,7 +147,8 @@ public record ShampooConfig(
 
     /**
      * Mutable builder in terms of the named variants; {@link #build()} makes the typed configuration and refuses a
-     * setting that does not apply to the variant (e.g. βₑ for VQ, Björck steps for CQ, bits 4 for fp32 or sketchy)
+     * setting that does not apply to the variant (e.g. βₑ for VQ, Björck steps for CQ, bits 4 for fp32 or sketchy,
+     * bits 32 for sketchy4)
      * rather than ignoring it. Unset fields take the defaults documented on {@link Preconditioner}'s records,
      * {@link StorageConfig} and {@link ShampooConfig}; bits default to 4, or 32 for fp32 and sketchy.
      */
@@ -174,16 +179,19 @@ public record ShampooConfig(
         }
 
         public Builder variant(Variant v) { variant = v; return this; }
-        /** β of the statistic's EMA (every variant; for sketchy the sketch's β₂, default 0.999). */
+        /** β of the statistic's EMA (every variant; for sketchy and sketchy4 the sketch's β₂, default 0.999). */
         public Builder beta(double v) { beta = v; return this; }
-        /** ε (every variant; for sketchy relative to the top eigenvalue, default 1e-7). */
+        /** ε (every variant; for sketchy and sketchy4 relative to the top eigenvalue, default 1e-7). */
         public Builder epsilon(double v) { epsilon = v; return this; }
         /** βₑ of the error state: cq+ef only. */
         public Builder betaE(double v) { betaE = v; return this; }
         /** Sets T1 and T2. */
         public Builder intervals(int updateEvery, int rootEvery) { t1 = updateEvery; t2 = rootEvery; return this; }
         public Builder maxBlockOrder(int v) { maxBlockOrder = v; return this; }
-        /** Storage bits: 3, 4, 8 (quantized variants), 32 or 64 (fp32; 64 also for cq, cq+ef, eigen4: exact). */
+        /**
+         * Storage bits: 3, 4, 8 (quantized variants, sketchy4's directions), 32 or 64 (fp32, sketchy; 64 also for
+         * cq, cq+ef, eigen4: exact).
+         */
         public Builder bits(int v) { bits = v; return this; }
         public Builder mapping(Mapping v) { mapping = v; return this; }
         public Builder layout(BlockLayout v) { layout = v; return this; }
@@ -196,7 +204,7 @@ public record ShampooConfig(
         public Builder startStep(long v) { startStep = v; return this; }
         /** Björck steps t1 (before the update) and t2 (before the root): eigen4 only. */
         public Builder bjorckSteps(int update, int root) { bjorckUpdateSteps = update; bjorckRootSteps = root; return this; }
-        /** The sketch size ℓ: sketchy only. */
+        /** The sketch size ℓ: sketchy and sketchy4 only. */
         public Builder sketchRank(int v) { sketchRank = v; return this; }
         public Builder maxConsecutiveRootFailures(int v) { maxConsecutiveRootFailures = v; return this; }
         public Builder conventions(Conventions v) { conventions = v; return this; }
@@ -212,15 +220,18 @@ public record ShampooConfig(
             only(betaE, variant == Variant.CQ_EF, "betaE", "cq+ef");
             only(rootMethod, ema || cholesky, "rootMethod", "fp32, vq, cq and cq+ef");
             only(bjorckUpdateSteps, variant == Variant.EIGEN4, "Björck steps", "eigen4");
-            only(sketchRank, variant == Variant.SKETCHY, "sketchRank", "sketchy");
+            only(sketchRank, variant.sketched(), "sketchRank", "sketchy and sketchy4");
             int b = bits != null ? bits : variant == Variant.FP32 || variant == Variant.SKETCHY ? 32 : 4;
             require(variant != Variant.FP32 || b == 32 || b == 64, "fp32 stores in fp32 (bits 32) or exactly (64); bits is "
                     + b + " (use vq for a quantized EMA)");
             require(variant != Variant.VQ || b <= 8, "vq quantizes (bits 3, 4 or 8); bits is " + b + " (use fp32)");
-            require(variant != Variant.SKETCHY || b == 32, "sketchy keeps its sketch in fp32; bits is " + b);
+            require(variant != Variant.SKETCHY || b == 32, "sketchy keeps its sketch in fp32; bits is " + b
+                    + " (use sketchy4 for quantized directions)");
+            require(variant != Variant.SKETCHY4 || b <= 8, "sketchy4 quantizes its sketch's directions (bits 3, 4 or 8); "
+                    + "bits is " + b + " (use sketchy for an fp32 sketch)");
             StorageConfig storage = new StorageConfig(b, mapping, layout, minQuantizedElements, codeTable);
-            double eps = epsilon != null ? epsilon : variant == Variant.SKETCHY ? 1e-7 : 1e-6;
-            double bt = beta != null ? beta : variant == Variant.SKETCHY ? 0.999 : 0.95;
+            double eps = epsilon != null ? epsilon : variant.sketched() ? 1e-7 : 1e-6;
+            double bt = beta != null ? beta : variant.sketched() ? 0.999 : 0.95;
             RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
             Preconditioner p = switch (variant) {
                 case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
@@ -228,7 +239,7 @@ public record ShampooConfig(
                 case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, true, betaE != null ? betaE : 0.95);
                 case EIGEN4 -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
                         bjorckRootSteps != null ? bjorckRootSteps : 4);
-                case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
+                case SKETCHY, SKETCHY4 -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
             };
             return new ShampooConfig(p, storage, t1, t2, maxBlockOrder, grafting, startStep, maxConsecutiveRootFailures,
                     conventions, nonFinitePolicy);
