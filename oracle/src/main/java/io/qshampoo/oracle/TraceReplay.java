@@ -250,6 +250,7 @@ public final class TraceReplay {
             String stored = switch (state) {
                 case "E" -> "CE";
                 case "C" -> records.containsKey(sidePrefix + ".CE.codes") ? "CE" : "C";
+                case "U" -> records.containsKey(sidePrefix + ".sketch.Ut.codes") ? "sketch.Ut" : "U"; // sketchy4
                 default -> state;
             };
             return records.containsKey(sidePrefix + "." + stored + ".codes");
@@ -261,7 +262,7 @@ public final class TraceReplay {
                 case FP32, VQ -> "L";
                 case CQ, CQ_EF -> "C";
                 case EIGEN4 -> "V";
-                case SKETCHY -> null;
+                case SKETCHY, SKETCHY4 -> null;
             };
         }
 
@@ -271,7 +272,8 @@ public final class TraceReplay {
             int n = order(side);
             int d = blockSize(f);
             double kappa = kappa(side);
-            long codes = "C".equals(state) || "E".equals(state) ? (long) n * (n - 1) / 2 : (long) n * n;
+            long codes = "C".equals(state) || "E".equals(state) ? (long) n * (n - 1) / 2
+                    : "U".equals(state) ? (long) n * ours.get(side + ".U").numCols : (long) n * n;
             DMatrixRMaj x = ours.get(side + "." + state);
             double spread = spread(x);
             double ratio = 1;
@@ -423,7 +425,7 @@ public final class TraceReplay {
             }
             return switch (f.state()) {
                 case "L", "C", "E", "V", "S", "U", "sigma", "rho", "root" -> f.state();
-                case "sketch" -> f.rest().isEmpty() ? "U" : f.rest();
+                case "sketch" -> f.rest().isEmpty() || f.rest().startsWith("Ut.") ? "U" : f.rest();
                 default -> "C";
             };
         }
