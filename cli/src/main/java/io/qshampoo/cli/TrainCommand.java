@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP (ReLU, softmax cross-entropy) with SGD-M, AdamW and every Shampoo variant "
-                + "(fp32, vq, cq, cq+ef, eigen4, sketchy) on the same data, initialisation and batch order; report "
+                + "(fp32, vq, cq, cq+ef, eigen4, sketchy, sketchy4) on the same data, initialisation and batch order; report "
                 + "per epoch the training loss, test accuracy, optimizer-state bytes and wall time.",
                 "",
                 "Shampoo variants run on one of the baselines as base optimizer (--shampoo-base, default sgdm), "
@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Integer> hidden;
 
     @Option(names = "--optimizers", paramLabel = "LIST", split = ",", description = "Which optimizers, in this order "
-            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,sketchy).")
+            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,sketchy,sketchy4).")
     List<String> optimizers;
 
     @Option(names = "--lr", paramLabel = "SPEC", split = ",", description = "Learning rates: one number for all, or "

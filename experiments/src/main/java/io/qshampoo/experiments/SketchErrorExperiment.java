@@ -71,7 +71,7 @@ public final class SketchErrorExperiment {
             require(bits == 3 || bits == 4 || bits == 8, "bits is " + bits + "; expected 3, 4 or 8");
             require(mapping != null && layout != null, "mapping and layout must be given");
             new QuantizationConfig(mapping, bits, layout, 0);
-            config(Variant.SKETCHY4); // validates β and ℓ with the builder's messages
+            config(Variant.SKETCHY4, sketchRank, beta, bits, mapping, layout); // β and ℓ, with the builder's messages
         }
 
         /** n = 96, k = 96, T = 200, α ∈ {0.5, 1, 2}, θ = 0.02 (the feedback defaults), β₂ = 0.999, ℓ = 24, 4-bit. */
@@ -81,6 +81,11 @@ public final class SketchErrorExperiment {
         }
 
         ShampooConfig config(Variant v) {
+            return config(v, sketchRank, beta, bits, mapping, layout);
+        }
+
+        private static ShampooConfig config(Variant v, int sketchRank, double beta, int bits, Mapping mapping,
+                BlockLayout layout) {
             ShampooConfig.Builder b = ShampooConfig.builder().variant(v).sketchRank(sketchRank).beta(beta)
                     .intervals(1, 1).mapping(mapping).layout(layout).minQuantizedElements(0);
             return (v == Variant.SKETCHY4 ? b.bits(bits) : b).build();

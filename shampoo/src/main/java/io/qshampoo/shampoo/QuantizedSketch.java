@@ -7,7 +7,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
 
 import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.FrequentDirections;
-import io.qshampoo.linalg.ThinSvd;
+import io.qshampoo.linalg.SpectralFunction;
+import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.quant.StorageMode;
@@ -18,20 +19,21 @@ import io.qshampoo.quant.StorageMode;
  * block holds components of one direction and gets its own absmax, as eigen4 stores Vᵀ), and σ and the escaped
  * masses are rounded to fp32.
  *
- * <p>The stored state represents Ĝ = Ū·diag(σ̃²)·Ūᵀ with Ū = D(Q(Uᵀ))ᵀ, whose columns are no longer orthonormal.
- * Both the next FD update and the factored root see exactly Ĝ: after each update and restore the sketch is rebuilt
- * from the thin SVD of Ū·diag(σ̃) (the columns with σ̃ⱼ = 0 are exactly zero, so the singular values past them are
- * rounding noise and are set to 0, keeping FD's invariant σ_ℓ = 0). The rebuilt basis is derived, not stored, so a
- * restore reproduces it bit for bit.
+ * <p>The stored state represents Ĝ = P·diag(σ̃²)·Pᵀ, P the polar factor of Ū = D(Q(Uᵀ))ᵀ (the orthonormal basis
+ * nearest to it, Ū·(ŪᵀŪ)^(−1/2), to which Wang et al.'s Björck iteration converges; computed here in closed form
+ * from the w×w Gram). Both the next FD update and the factored root see exactly Ĝ. Using Ū itself would not do:
+ * its columns are longer than U's by the rounding noise (E‖ūⱼ‖² ≈ 1 + ‖dⱼ‖²), every update would multiply the
+ * sketch's energy by about that factor, and with β₂ close to 1 the sketch grows without bound (docs/experiments.md
+ * measures it). P keeps the stored eigenvalues exactly. P is derived, not stored, so a restore reproduces it bit
+ * for bit.
  *
  * <p>Beside ρ it keeps κ₁:ₜ = β·κ₁:ₜ₋₁ + κₜ, the quantization term of the bound ‖Gₜ − Ĝₜ‖₂ ≤ ρ₁:ₜ + κ₁:ₜ
  * ({@link QuantizedSketchBound}, which derives it), stored in fp32 rounded up.
  *
  * <p>State: codes and fp32 scales of Uᵀ (w·n codes, one scale per block of a row), w fp32 σ̃, 3 fp32 scalars
  * (ρₜ, ρ₁:ₜ, κ₁:ₜ), 8 bytes for the step count. Cost per update: the FD update O(n·(w + k)²), the quantization
- * and κₜ O(n·w), and the rebuild, one more thin SVD and an orthonormality check, O(n·w²). Like
- * {@link Fp32Sketch}, an update that throws may leave the sketch changed; the optimizer's steps are
- * all-or-nothing above it.
+ * and κₜ O(n·w), the polar factor O(n·w² + w³) and FD's orthonormality check O(n·w²). Like {@link Fp32Sketch},
+ * an update that throws may leave the sketch changed; the optimizer's steps are all-or-nothing above it.
  */
 final class QuantizedSketch implements StoredSketch {
 
@@ -42,7 +44,6 @@ final class QuantizedSketch implements StoredSketch {
     private final int width;
     private final double beta;
     private final double tailDecay;
-    private final double roundingDistance;
     /** Uᵀ, w×n, one direction per row. */
     private final QuantizedStoredMatrix directions;
     private double[] storedSigma;
@@ -65,7 +66,6 @@ final class QuantizedSketch implements StoredSketch {
         this.tailDecay = tailDecay;
         this.fd = new FrequentDirections(n, ell, beta, tailDecay, kernels);
         this.width = fd.width();
-        this.roundingDistance = config.table().maxRoundingDistance();
         this.directions = new QuantizedStoredMatrix(tag + ".Ut", width, n, StorageMode.FULL, config, quantizer);
         directions.store(CommonOps_DDRM.transpose(fd.basis(), null));
         this.storedSigma = new double[width];
@@ -82,10 +82,10 @@ final class QuantizedSketch implements StoredSketch {
         for (int j = 0; j < width; j++) {
             rounded[j] = (float) sigma[j];
         }
-        double[] d = QuantizedSketchBound.directionErrors(q, ut, roundingDistance);
-        double kappa = QuantizedSketchBound.roundUp(beta * quantizationMass
-                + QuantizedSketchBound.term(sigma, rounded, d));
-        fd = rebuild(dequantized(q), rounded, (float) s.lastEscapedMass(), (float) s.escapedMass(), s.steps());
+        Polar polar = polar(dequantized(q));
+        double kappa = QuantizedSketchBound.roundUp(beta * quantizationMass + QuantizedSketchBound.term(sigma, rounded,
+                QuantizedSketchBound.directionErrors(q, ut), QuantizedSketchBound.polarTerm(polar.h(), rounded, kernels)));
+        fd = sketch(polar.basis(), rounded, (float) s.lastEscapedMass(), (float) s.escapedMass(), s.steps());
         directions.set(q);
         storedSigma = rounded;
         quantizationMass = kappa;
@@ -98,29 +98,38 @@ final class QuantizedSketch implements StoredSketch {
         return CommonOps_DDRM.transpose(ut, null);
     }
 
-    /** The sketch with an orthonormal basis that represents Ū·diag(σ̃²)·Ūᵀ, with these escaped masses. */
-    private FrequentDirections rebuild(DMatrixRMaj ubar, double[] sigma, double lastRho, double rho, long steps) {
-        int held = 0;
-        while (held < width && sigma[held] > 0) {
-            held++;
-        }
-        DMatrixRMaj basis;
-        double[] s = new double[width];
-        if (held == 0) {
-            basis = CommonOps_DDRM.identity(n, width);
-        } else {
-            DMatrixRMaj b = ubar.copy();
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < width; j++) {
-                    b.data[i * width + j] *= sigma[j];
-                }
+    /** Ū = P·H with P n×w orthonormal and H = (ŪᵀŪ)^(1/2). */
+    private record Polar(DMatrixRMaj basis, DMatrixRMaj h) {
+    }
+
+    /**
+     * The polar decomposition of Ū from the eigenpairs (λ, V) of ŪᵀŪ: H = V·λ^(1/2)·Vᵀ, P = Ū·V·λ^(−1/2)·Vᵀ.
+     *
+     * @throws IllegalStateException if ŪᵀŪ is singular (two stored directions coincide or one is all zero codes)
+     */
+    private Polar polar(DMatrixRMaj ubar) {
+        DMatrixRMaj gram = new DMatrixRMaj(width, width);
+        kernels.multTransA(ubar, ubar, gram);
+        SymmetricEigen e = kernels.symmetricEigen(gram);
+        double[] root = new double[width];
+        double[] inverse = new double[width];
+        for (int j = 0; j < width; j++) {
+            double l = e.values()[j];
+            if (!(l > 0)) {
+                throw new IllegalStateException(tag + ": the dequantized directions are linearly dependent (an "
+                        + "eigenvalue of their Gram matrix is " + l + "); the quantizer broke its contract");
             }
-            ThinSvd svd = kernels.thinSvd(b);
-            basis = svd.u();
-            // B has rank ≤ held: its columns past the held ones are exactly zero.
-            System.arraycopy(svd.sigma(), 0, s, 0, held);
+            root[j] = Math.sqrt(l);
+            inverse[j] = 1 / root[j];
         }
-        return FrequentDirections.restore(new FrequentDirections.State(ell, beta, tailDecay, basis, s, lastRho, rho,
+        DMatrixRMaj basis = new DMatrixRMaj(n, width);
+        kernels.mult(ubar, SpectralFunction.compose(e.vectors(), inverse, kernels), basis);
+        return new Polar(basis, SpectralFunction.compose(e.vectors(), root, kernels));
+    }
+
+    /** The sketch with basis P and the stored σ̃ and escaped masses (FD checks P's orthonormality). */
+    private FrequentDirections sketch(DMatrixRMaj basis, double[] sigma, double lastRho, double rho, long steps) {
+        return FrequentDirections.restore(new FrequentDirections.State(ell, beta, tailDecay, basis, sigma, lastRho, rho,
                 steps), kernels, FrequentDirections.DEFAULT_ORTHONORMALITY_TOLERANCE);
     }
 
@@ -185,8 +194,8 @@ final class QuantizedSketch implements StoredSketch {
                     + "; expected finite, >= 0, and 0 before any update");
         }
         try {
-            fd = rebuild(dequantized(directions.value()), s, rho[0], rho[1], steps);
-        } catch (IllegalArgumentException e) {
+            fd = sketch(polar(dequantized(directions.value())).basis(), s, rho[0], rho[1], steps);
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CheckpointException(tag + ": the stored sketch is invalid: " + e.getMessage(), e);
         }
         storedSigma = s;

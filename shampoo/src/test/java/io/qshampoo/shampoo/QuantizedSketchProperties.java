@@ -1,5 +1,6 @@
 package io.qshampoo.shampoo;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -159,20 +160,38 @@ class QuantizedSketchProperties {
     }
 
     @Test
-    void aQuantizerThatDropsTheTopDirectionBreaksTheBound() {
-        // A kernel bug planted in the codes: every code of row 0 of Uᵀ (the top direction) is replaced by the
-        // table's zero while the block absmax stays honest. The bound assumes the quantizer contract, so it
-        // must fail; the same stream through the honest quantizer satisfies it.
-        Stream s = new Stream(64, 5, 2, 6, 0.99, 2, 4, 5);
+    void aQuantizerThatBendsTheTopDirectionBreaksTheBound() {
+        // A kernel bug planted in the codes: the second half of row 0 of Uᵀ (the top direction) is stored with its
+        // signs flipped, while the block absmax stays honest. The stored direction is then nearly orthogonal to
+        // the true one, an error of about σ₁², far beyond what the codes' intervals allow; the bound assumes the
+        // quantizer contract, so it must fail. One update on a steep spectrum (10^−i), where ρ is small; the
+        // same stream through the honest quantizer satisfies it.
+        Stream s = new Stream(64, 5, 2, 1, 0.99, 2, 4, 5);
         Outcome honest = run(s, Backend.reference());
         assertTrue(honest.violation() <= 0, () -> "honest quantizer: " + honest);
         BlockQuantizer reference = s.config().quantization().quantizer();
-        Outcome faulty = run(s, new Backend(DenseKernels.reference(), new DroppingTopRow(reference)));
-        assertTrue(faulty.violation() > 0, () -> "a dropped top direction should violate ρ + κ: " + faulty);
+        Outcome faulty = run(s, new Backend(DenseKernels.reference(), new BendingTopRow(reference)));
+        assertTrue(faulty.violation() > 0, () -> "a bent top direction should violate ρ + κ: " + faulty);
     }
 
-    /** Quantizes honestly, then sets every code of row 0 of a FULL matrix to the code of 0. */
-    private record DroppingTopRow(BlockQuantizer inner) implements BlockQuantizer {
+    @Test
+    void aQuantizerThatZeroesTheTopDirectionIsCaughtByThePolarStep() {
+        Stream s = new Stream(64, 5, 2, 1, 0.99, 2, 4, 5);
+        BlockQuantizer reference = s.config().quantization().quantizer();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> run(s, new Backend(DenseKernels.reference(), new BendingTopRow(reference, true))));
+        assertTrue(e.getMessage().contains("linearly dependent") && e.getMessage().contains("f.sketch"), e.getMessage());
+    }
+
+    /**
+     * Quantizes honestly, then flips the sign of the codes in the second half of row 0 of a FULL matrix, or with
+     * {@code zero} sets the whole row to the code of 0.
+     */
+    private record BendingTopRow(BlockQuantizer inner, boolean zero) implements BlockQuantizer {
+
+        BendingTopRow(BlockQuantizer inner) {
+            this(inner, false);
+        }
 
         @Override
         public CodeTable table() {
@@ -188,25 +207,24 @@ class QuantizedSketchProperties {
         public void quantize(float[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales,
                 float[] diagonal) {
             inner.quantize(src, rows, cols, mode, codes, scales, diagonal);
-            drop(rows, cols, mode, codes);
+            bend(rows, cols, mode, codes);
         }
 
         @Override
         public void quantize(double[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales,
                 float[] diagonal) {
             inner.quantize(src, rows, cols, mode, codes, scales, diagonal);
-            drop(rows, cols, mode, codes);
+            bend(rows, cols, mode, codes);
         }
 
-        private void drop(int rows, int cols, StorageMode mode, byte[] codes) {
+        private void bend(int rows, int cols, StorageMode mode, byte[] codes) {
             if (mode != StorageMode.FULL) {
                 return;
             }
             int bits = table().bits();
             int[] all = PackedCodes.of(bits, rows * cols, codes).unpack();
-            int zero = table().encode(0f);
-            for (int j = 0; j < cols; j++) {
-                all[j] = zero;
+            for (int j = zero ? 0 : cols / 2; j < cols; j++) {
+                all[j] = table().encode(zero ? 0f : -table().value(all[j]));
             }
             byte[] out = PackedCodes.pack(bits, all).toByteArray();
             System.arraycopy(out, 0, codes, 0, codes.length);
