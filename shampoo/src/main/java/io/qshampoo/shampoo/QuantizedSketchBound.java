@@ -50,8 +50,8 @@ import io.qshampoo.quant.QuantizedMatrix;
  * where 2⁻²¹ covers the fp32 arithmetic of the contract (quant's {@code errorIsAtMostNTimesTheRoundingDistance}
  * derives N·(r + 2⁻²²) + 2⁻¹⁴⁹ for an fp32 input with r = max_c h(c); rounding the float64 u to fp32 first adds
  * ≤ 2⁻²⁴·|u| ≤ 2⁻²⁴·N·(1 + 2⁻²⁴)). h(c) is half the code step where the step is even; for 4-bit linear-2 it runs
- * from 1/450 next to 0 to 28/225 ≈ 0.124 next to ±1, so small components, the many in a spread-out direction,
- * get small bounds. Uᵀ is stored one direction per row, so ‖dⱼ‖² ≤ Σ over row j of these bounds squared. A matrix
+ * from 4/225 ≈ 0.018 next to 0 to 28/225 ≈ 0.124 next to ±1, so small components, the many in a spread-out
+ * direction, get small bounds. Uᵀ is stored one direction per row, so ‖dⱼ‖² ≤ Σ over row j of these bounds squared. A matrix
  * kept in fp32 (below the quantization threshold) has |u − fl₃₂(u)| ≤ 2⁻²⁴·|u| + 2⁻¹⁵⁰ instead.
  *
  * <p>What the bound cannot do: the per-element bounds are worst cases summed in quadrature, and κ₁:T adds the
