@@ -159,24 +159,15 @@ class CheckTraceTest {
     @Test
     void sketchy4IsParsedWithItsBitsAndItsDirectionCodesAreCompared() throws Exception {
         Path m = fixture("sketchy4");
-        String good = Files.readString(m);
         // Bits: 3, 4 or 8 for sketchy4, 32 only for sketchy; the sketch's β₂ and ε are its own fields.
         String[][] cases = {
             {"\"bits\" : 4", "\"bits\" : 32", "sketchy4 quantizes its sketch's directions"},
             {"\"variant\" : \"sketchy4\"", "\"variant\" : \"sketchy\"", "use sketchy4"},
             {"\"t1\" : 1", "\"t1\" : 1, \"beta\" : 0.9", "does not apply to sketchy4"},
         };
-        for (String[] c : cases) {
-            assertTrue(good.contains(c[0]), c[0]);
-            Path bad = m.getParent().resolve("bad.json");
-            Files.writeString(bad, good.replaceFirst(java.util.regex.Pattern.quote(c[0]),
-                    java.util.regex.Matcher.quoteReplacement(c[1])));
-            Cli.Result r = Cli.run("check", "trace", bad.toString());
-            assertEquals(2, r.exitCode(), c[1] + ": " + r);
-            assertTrue(r.err().contains(c[2]), c[2] + " not in: " + r.err());
-        }
+        assertBadInput(m, cases);
         Path beta = m.getParent().resolve("beta.json");
-        Files.writeString(beta, good.replaceFirst("\"t1\" : 1", "\"t1\" : 1, \"sketchBeta\" : 0.999"));
+        Files.writeString(beta, Files.readString(m).replaceFirst("\"t1\" : 1", "\"t1\" : 1, \"sketchBeta\" : 0.999"));
         assertEquals(0, Cli.run("check", "trace", beta.toString()).exitCode(), "sketchBeta 0.999 is the default");
         // Uᵀ of the left factor (8 × 8 here, ℓ = 4: 4 × 8 codes, 16 bytes): code 1 moved by 4 steps.
         Path codes = Path.of(file(m, "records", 5, "w#0.left.sketch.Ut.codes"));
@@ -218,10 +209,23 @@ class CheckTraceTest {
         assertTrue(r.out().contains("1 column(s) sign-flipped"), r.out());
     }
 
+    /** Each case {found, replacement, message}: the manifest with the replacement is exit 2 with the message. */
+    private static void assertBadInput(Path m, String[][] cases) throws Exception {
+        String good = Files.readString(m);
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0]);
+            Path bad = m.getParent().resolve("bad.json");
+            Files.writeString(bad, good.replaceFirst(java.util.regex.Pattern.quote(c[0]),
+                    java.util.regex.Matcher.quoteReplacement(c[1])));
+            Cli.Result r = Cli.run("check", "trace", bad.toString());
+            assertEquals(2, r.exitCode(), c[1] + ": " + r);
+            assertTrue(r.err().contains(c[2]), c[2] + " not in: " + r.err());
+        }
+    }
+
     @Test
     void badManifestsAreBadInput() throws Exception {
         Path m = fixture("cq");
-        String good = Files.readString(m);
         String[][] cases = {
             {"\"variant\" : \"cq\"", "\"variant\" : \"cq4\"", "unknown variant"},
             {"\"lr\" : 0.1", "\"lr\" : 0.1, \"lrr\" : 1", "lrr"},
@@ -232,15 +236,7 @@ class CheckTraceTest {
             {"\"3\" : {", "\"9\" : {", "names step 9"},
             {"{", "[", "not a valid trace manifest"},
         };
-        for (String[] c : cases) {
-            assertTrue(good.contains(c[0]), c[0]);
-            Path bad = m.getParent().resolve("bad.json");
-            Files.writeString(bad, good.replaceFirst(java.util.regex.Pattern.quote(c[0]),
-                    java.util.regex.Matcher.quoteReplacement(c[1])));
-            Cli.Result r = Cli.run("check", "trace", bad.toString());
-            assertEquals(2, r.exitCode(), c[1] + ": " + r);
-            assertTrue(r.err().contains(c[2]), c[2] + " not in: " + r.err());
-        }
+        assertBadInput(m, cases);
         // A malformed gradient file: exit 2 naming it.
         Path g2 = m.getParent().resolve("g2.npy");
         byte[] b = Files.readAllBytes(g2);

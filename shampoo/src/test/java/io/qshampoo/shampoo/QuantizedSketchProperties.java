@@ -21,7 +21,6 @@ import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.SyntheticMatrices;
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.BlockQuantizer;
-import io.qshampoo.quant.CodeTable;
 import io.qshampoo.quant.PackedCodes;
 import io.qshampoo.quant.StorageMode;
 
@@ -187,37 +186,20 @@ class QuantizedSketchProperties {
      * Quantizes honestly, then flips the sign of the codes in the second half of row 0 of a FULL matrix, or with
      * {@code zero} sets the whole row to the code of 0.
      */
-    private record BendingTopRow(BlockQuantizer inner, boolean zero) implements BlockQuantizer {
+    private static final class BendingTopRow extends ForwardingQuantizer {
+        private final boolean zero;
 
         BendingTopRow(BlockQuantizer inner) {
             this(inner, false);
         }
 
-        @Override
-        public CodeTable table() {
-            return inner.table();
+        BendingTopRow(BlockQuantizer inner, boolean zero) {
+            super(inner);
+            this.zero = zero;
         }
 
         @Override
-        public BlockLayout layout() {
-            return inner.layout();
-        }
-
-        @Override
-        public void quantize(float[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales,
-                float[] diagonal) {
-            inner.quantize(src, rows, cols, mode, codes, scales, diagonal);
-            bend(rows, cols, mode, codes);
-        }
-
-        @Override
-        public void quantize(double[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales,
-                float[] diagonal) {
-            inner.quantize(src, rows, cols, mode, codes, scales, diagonal);
-            bend(rows, cols, mode, codes);
-        }
-
-        private void bend(int rows, int cols, StorageMode mode, byte[] codes) {
+        void quantized(int rows, int cols, StorageMode mode, byte[] codes, float[] scales) {
             if (mode != StorageMode.FULL) {
                 return;
             }
@@ -228,18 +210,6 @@ class QuantizedSketchProperties {
             }
             byte[] out = PackedCodes.pack(bits, all).toByteArray();
             System.arraycopy(out, 0, codes, 0, codes.length);
-        }
-
-        @Override
-        public void dequantize(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode,
-                float[] dst) {
-            inner.dequantize(codes, scales, diagonal, rows, cols, mode, dst);
-        }
-
-        @Override
-        public void dequantize(byte[] codes, float[] scales, float[] diagonal, int rows, int cols, StorageMode mode,
-                double[] dst) {
-            inner.dequantize(codes, scales, diagonal, rows, cols, mode, dst);
         }
     }
 }

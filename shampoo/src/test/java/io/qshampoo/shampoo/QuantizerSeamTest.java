@@ -23,45 +23,17 @@ import io.qshampoo.quant.StorageMode;
 class QuantizerSeamTest {
 
     /** Delegates to the reference quantizer and counts calls per storage mode. */
-    static final class Counting implements BlockQuantizer {
-        final BlockQuantizer inner;
+    static final class Counting extends ForwardingQuantizer {
         final Map<StorageMode, AtomicInteger> calls = Map.of(StorageMode.FULL, new AtomicInteger(),
                 StorageMode.DIAG_REAL, new AtomicInteger(), StorageMode.STRICTLY_LOWER, new AtomicInteger());
 
         Counting(BlockQuantizer inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
-        public CodeTable table() {
-            return inner.table();
-        }
-
-        @Override
-        public BlockLayout layout() {
-            return inner.layout();
-        }
-
-        @Override
-        public void quantize(float[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] d) {
+        void quantized(int rows, int cols, StorageMode mode, byte[] codes, float[] scales) {
             calls.get(mode).incrementAndGet();
-            inner.quantize(src, rows, cols, mode, codes, scales, d);
-        }
-
-        @Override
-        public void quantize(double[] src, int rows, int cols, StorageMode mode, byte[] codes, float[] scales, float[] d) {
-            calls.get(mode).incrementAndGet();
-            inner.quantize(src, rows, cols, mode, codes, scales, d);
-        }
-
-        @Override
-        public void dequantize(byte[] codes, float[] scales, float[] d, int rows, int cols, StorageMode mode, float[] dst) {
-            inner.dequantize(codes, scales, d, rows, cols, mode, dst);
-        }
-
-        @Override
-        public void dequantize(byte[] codes, float[] scales, float[] d, int rows, int cols, StorageMode mode, double[] dst) {
-            inner.dequantize(codes, scales, d, rows, cols, mode, dst);
         }
     }
 
