@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
  * (sketchy4) on the feedback stream, against the exact statistic; see {@link SketchErrorExperiment}.
  */
 @Command(name = "sketch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The Frequent-Directions error of Sketchy's sketch stored in fp32 (sketchy) and with 4-bit "
-                + "directions (sketchy4), one left factor each on the feedback stream G_t = U_t·diag(i^-α)·Z_t/√k, "
+        description = {"The Frequent-Directions error of Sketchy's sketch stored in fp32 (sketchy) and with quantized "
+                + "directions (sketchy4, 4 bits unless --bits), one left factor each on the feedback stream G_t = U_t·diag(i^-α)·Z_t/√k, "
                 + "every step against the exact statistic Σ β^(T-t)·G_t·G_tᵀ in float64.",
                 "Per decay: ‖G − sketch‖₂, the escaped mass ρ, sketchy4's quantization term κ and the slack of its "
                         + "bound ‖G − Ĝ‖₂ ≤ ρ + κ, how far Ĝ exceeds G, the difference of the two preconditioned "

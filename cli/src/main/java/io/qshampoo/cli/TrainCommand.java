@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
                 "Default learning rates: SGD-M and Shampoo on SGD-M 0.05, AdamW and Shampoo on AdamW 0.001.",
                 "",
                 "Fashion-MNIST defaults: MLP 784-256-10, 5 epochs, batch 128, T1 10, T2 50, sketch rank 128 "
-                + "(one full run of 8 optimizers takes about an hour on 2 cores; most of it is Shampoo).",
+                + "(one full run of every optimizer takes about an hour on 2 cores; most of it is Shampoo).",
                 "Digits defaults: MLP 64-64-10, 20 epochs, batch 32, T1 5, T2 25, sketch rank 16 (seconds).",
                 ""},
         footer = {"", "Examples:",

@@ -8,9 +8,9 @@ import io.qshampoo.linalg.DenseKernels;
  * One Kronecker factor of a Shampoo block — L (left, m×m) or R (right, n×n) for an m×n gradient — in
  * the storage of one variant. The block's preconditioned gradient is L̂·G·R̂ (Li et al. Eq. 2, Alg. 1
  * line 15). One implementation per variant: {@link EmaShampooFactor} (fp32 and VQ),
- * {@link CholeskyQuantizedFactor}, {@link EigenQuantizedFactor}, {@link SketchyFactor} (sketchy, sketchy4); {@link #create} builds the
- * one a configuration names. The optimizer, the oracle's trace replay and the experiments all use these classes:
- * each recurrence is implemented once.
+ * {@link CholeskyQuantizedFactor}, {@link EigenQuantizedFactor}, {@link SketchyFactor} (sketchy and sketchy4);
+ * {@link #create} builds the one a configuration names. The optimizer, the oracle's trace replay and the
+ * experiments all use these classes: each recurrence is implemented once.
  */
 public interface KroneckerFactor extends Stateful {
 

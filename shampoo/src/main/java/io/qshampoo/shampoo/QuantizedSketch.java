@@ -9,6 +9,7 @@ import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.FrequentDirections;
 import io.qshampoo.linalg.SpectralFunction;
 import io.qshampoo.linalg.SymmetricEigen;
+import io.qshampoo.quant.BlockQuantizer;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.QuantizedMatrix;
 import io.qshampoo.quant.StorageMode;
@@ -57,7 +58,7 @@ final class QuantizedSketch implements StoredSketch {
      * @param quantizer the block quantizer, or null for the configuration's reference quantizer
      */
     QuantizedSketch(String tag, int n, int ell, double beta, double tailDecay, QuantizationConfig config,
-            io.qshampoo.quant.BlockQuantizer quantizer, DenseKernels kernels) {
+            BlockQuantizer quantizer, DenseKernels kernels) {
         this.tag = tag;
         this.kernels = kernels;
         this.n = n;
@@ -141,11 +142,6 @@ final class QuantizedSketch implements StoredSketch {
     @Override
     public DMatrixRMaj storedBasis() {
         return dequantized(directions.value());
-    }
-
-    /** κ₁:ₜ, the quantization term of the bound ‖Gₜ − Ĝₜ‖₂ ≤ ρ₁:ₜ + κ₁:ₜ ({@link QuantizedSketchBound}). */
-    double quantizationMass() {
-        return quantizationMass;
     }
 
     /** As {@link StoredSketch#inspect}, plus {@code .kappa}, κ₁:ₜ (1×1). */

@@ -59,6 +59,8 @@ class Sketchy4ConfigurationTest {
         assertEquals(Variant.SKETCHY4, Variant.fromId("sketchy4"));
         assertEquals("sketchy4", Variant.SKETCHY4.id());
         assertMentions(assertThrows(IllegalArgumentException.class, () -> Variant.fromId("sketchy8")), "sketchy4");
+        // No official code quantizes a sketch; "official" means tearfree's Sketchy switches for it too.
+        assertEquals(Conventions.officialSketchy(), Conventions.named("official", Variant.SKETCHY4));
     }
 
     @Test
