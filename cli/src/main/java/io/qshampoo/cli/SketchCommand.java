@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
                 "Per decay: ‖G − sketch‖₂, the escaped mass ρ, sketchy4's quantization term κ and the slack of its "
                         + "bound ‖G − Ĝ‖₂ ≤ ρ + κ, how far Ĝ exceeds G, the difference of the two preconditioned "
                         + "gradients, and how much the FD basis keeps its columns between updates. Writes "
-                        + "sketch.txt, sketch-steps.csv and sketch.json."})
+                        + "sketch.txt, sketch-steps.csv and sketch.json. Runs on the EJML reference kernels (bit-stable "
+                        + "codes)."})
 final class SketchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
