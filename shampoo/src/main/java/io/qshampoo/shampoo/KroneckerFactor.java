@@ -37,8 +37,9 @@ public interface KroneckerFactor extends Stateful {
     /**
      * Puts this factor's stored matrices, dequantized to float64, into {@code out} under
      * {@code prefix + "." + name}: the statistic ("L", or its factor "C" and error "E", or eigenvectors
-     * "V" and eigenvalues "S" as an n×1 matrix, or the sketch basis "U" and singular values "sigma") and the
-     * inverse root "root" where one is stored. For inspection and oracle traces; copies, O(order²).
+     * "V" and eigenvalues "S" as an n×1 matrix, or the sketch basis "U", singular values "sigma", escaped mass "rho"
+     * and, for quantized directions, the bound's quantization term "kappa") and the inverse root "root" where one is
+     * stored. For inspection and oracle traces; copies, O(order²).
      */
     void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out);
 
