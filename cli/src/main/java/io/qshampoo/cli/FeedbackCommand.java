@@ -30,21 +30,8 @@ final class FeedbackCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--n", description = "Factor order (default ${DEFAULT-VALUE}).")
-    int n = 96;
-
-    @Option(names = "--cols", description = "Gradient columns k (default: = n).")
-    Integer cols;
-
-    @Option(names = {"--steps", "-T"}, description = "Steps T (default ${DEFAULT-VALUE}).")
-    int steps = 200;
-
-    @Option(names = "--decay", split = ",", description = "Power-law exponents α of the gradient's singular values "
-            + "i^-α, one run each (default ${DEFAULT-VALUE}).")
-    List<Double> decays = List.of(0.5, 1.0, 2.0);
-
-    @Option(names = "--rotation", description = "Basis rotation θ per step (radians, roughly) (default ${DEFAULT-VALUE}).")
-    double rotation = 0.02;
+    @Mixin
+    GradientStreamOptions stream = new GradientStreamOptions();
 
     @Option(names = "--beta", description = "EMA β (default ${DEFAULT-VALUE}).")
     double beta = 0.95;
@@ -80,9 +67,6 @@ final class FeedbackCommand implements Callable<Integer> {
             + "eigen+bjorck, eigen-fp64 (default: all but ema-fp64).")
     List<String> methods;
 
-    @Option(names = "--seed", description = "Seed of the gradient stream (default ${DEFAULT-VALUE}).")
-    long seed = 0;
-
     @Option(names = "--threads", description = "Decays run in parallel (default: available processors).")
     Integer threads;
 
@@ -103,7 +87,8 @@ final class FeedbackCommand implements Callable<Integer> {
 
     private int execute() throws Exception {
         CommandSupport.requireOutputDirectory(out);
-        int width = cols == null ? n : cols;
+        int n = stream.n;
+        int width = stream.width();
         // The reference EMA factor and one gradient per run: float64, n × n and n × k.
         CommandSupport.requireHeap("--n " + n + " --cols " + width + " (a float64 factor n × n and a gradient n × k)",
                 8.0 * n * ((double) n + width));
@@ -121,9 +106,9 @@ final class FeedbackCommand implements Callable<Integer> {
                 ms.add(Method.fromId(m.trim()));
             }
         }
-        FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(n, cols == null ? n : cols, steps, decays, rotation,
-                beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
-                bjorckRoot, quantizeRoot, ms, seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        FeedbackExperiment.Settings s = new FeedbackExperiment.Settings(stream.n, stream.width(), stream.steps,
+                stream.decays, stream.rotation, beta, betaE, epsilon, Mapping.fromId(mapping), bits, CommandSupport.layout(layout, block), bjorckUpdate,
+                bjorckRoot, quantizeRoot, ms, stream.seed, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         System.err.println("feedback: kernels " + kernelsUsed);
         long t0 = System.nanoTime();
         var runs = new FeedbackExperiment(s).run(CommandSupport.progress());
