@@ -33,11 +33,31 @@ final class CheckTraceCommand extends OracleCommand {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the full report (every comparison, every tolerance ingredient) as JSON.")
     Path json;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads replaying the parameter's blocks "
+            + "(default: available processors; one BLAS thread each). The report is the same on any number.")
+    Integer threads;
+
     @Override
     int execute(PrintWriter out) {
         TraceManifest m = TraceManifest.read(manifest);
         Path base = manifest.toAbsolutePath().getParent();
-        TraceReport report = new TraceReplay(m, new NpyLoader(base), manifest.toString()).run();
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (workers < 1) {
+            throw new IllegalArgumentException("--threads is " + workers + "; expected >= 1");
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "qshampoo-check-trace");
+            t.setDaemon(true);
+            return t;
+        });
+        TraceReplay replay = new TraceReplay(m, new NpyLoader(base), manifest.toString()).withBlockPool(pool, workers)
+                .withProgress(CommandSupport.progress());
+        TraceReport report;
+        try {
+            report = replay.run();
+        } finally {
+            pool.shutdownNow();
+        }
         out.printf("check trace: %s — %s, parameter %s %s, %d steps, their precision %s%n", manifest, report.variant(),
                 m.parameter().name(), java.util.Arrays.toString(m.parameter().shape()), report.steps(), report.precision());
         out.printf("  %5s  %-32s %-48s %-12s %s%n", "step", "state", "measured", "tolerance", "verdict");
@@ -57,6 +77,7 @@ final class CheckTraceCommand extends OracleCommand {
         out.println(first == null ? "verdict: AGREE (every compared state within tolerance)"
                 : report.indeterminate() != null ? "verdict: INDETERMINATE" + where + "\n  " + report.indeterminate()
                 : "verdict: DIVERGED first" + where);
+        out.println("replayed: " + replay.throughput());
         String verdict = report.agrees() ? "agree" : report.indeterminate() != null ? "indeterminate" : "diverged";
         if (json != null) {
             JsonReport.write(json, JsonReport.object("check", "trace", "verdict", verdict,

@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
         String o = out.toString();
         return List.of(
                 new String[] {"NRE/AE of A^(-1/4) when A, its Cholesky factor, its eigenvectors or the root are quantized",
-                        "tables", "--n", "256", "--spectrum", "1:128,1e-4:128", "--out", o + "/tables"},
+                        "tables", "--n", "256", "--spectrum", "1:128,1e-4:128", "--ef-refreshes", "40", "--out", o + "/tables"},
                 new String[] {"Error feedback over a stream of gradients, for three spectral decays",
                         "feedback", "--n", "64", "-T", "120", "--decay", "0.5,1,2", "--out", o + "/feedback"},
                 new String[] {"Sketchy's Frequent-Directions sketch in fp32 and with 4-bit directions",

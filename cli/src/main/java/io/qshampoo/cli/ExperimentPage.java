@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.qshampoo.linalg.DenseKernelsFactory;
+
 import io.qshampoo.experiments.report.HtmlReport;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -32,10 +34,14 @@ final class ExperimentPage {
         return commandLine(spec.commandLine().getParseResult().originalArgs());
     }
 
-    /** Footer lines: qshampoo's version, the Java runtime, the kernels the experiments ran on. */
+    /**
+     * Footer lines: qshampoo's version, the Java runtime, the dense kernels and the quantizer kernel the experiments
+     * ran on. Called inside the command's {@link KernelsOption.Scope}, where the property names the backend that runs.
+     */
     static List<String> environment() {
-        return List.of(new Qshampoo.Version().getVersion()[0], Qshampoo.Version.runtime(),
-                "kernels: the CPU reference (io.qshampoo.linalg.DenseKernels.reference(): EJML, float64)");
+        String[] version = new Qshampoo.Version().getVersion();
+        return List.of(version[0], Qshampoo.Version.runtime(),
+                "dense kernels: " + DenseKernelsFactory.fromProperty().describe(), version[2]);
     }
 
     /** Writes {@code out/index.html} for one command's files; returns the page. */

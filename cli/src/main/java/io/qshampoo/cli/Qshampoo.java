@@ -56,13 +56,17 @@ public final class Qshampoo implements Runnable {
     /**
      * Version from the jar manifest ("development build" when run from classes), and the Java runtime this
      * process runs on: the launcher picks {@code $JAVA_HOME/bin/java} when JAVA_HOME is set, so this line is how
-     * a user sees which one it took.
+     * a user sees which one it took; then which quantizer kernel runs (scalar, or the Vector API one on JDK 25
+     * with a jar built there).
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Qshampoo.class.getPackage().getImplementationVersion();
-            return new String[] {"qshampoo " + (v == null ? "development build" : v), runtime()};
+            return new String[] {"qshampoo " + (v == null ? "development build" : v), runtime(),
+                    "quantizer kernel: " + io.qshampoo.quant.CpuBlockQuantizer.sequential(
+                            io.qshampoo.quant.CodeTable.of(io.qshampoo.quant.Mapping.LINEAR_2, 4),
+                            io.qshampoo.quant.BlockLayout.rowSegments(64)).kernel()};
         }
 
         /** "Java runtime: 17.0.12+7 (Eclipse Adoptium), /usr/lib/jvm/…". */

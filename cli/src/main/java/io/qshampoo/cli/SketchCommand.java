@@ -2,6 +2,7 @@ package io.qshampoo.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -9,7 +10,6 @@ import io.qshampoo.experiments.Report;
 import io.qshampoo.experiments.SketchErrorExperiment;
 import io.qshampoo.quant.Mapping;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,8 +30,21 @@ final class SketchCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    GradientStreamOptions stream = new GradientStreamOptions();
+    @Option(names = "--n", description = "Factor order (default ${DEFAULT-VALUE}).")
+    int n = 96;
+
+    @Option(names = "--cols", description = "Gradient columns k (default: = n).")
+    Integer cols;
+
+    @Option(names = {"--steps", "-T"}, description = "Steps T (default ${DEFAULT-VALUE}).")
+    int steps = 200;
+
+    @Option(names = "--decay", split = ",", description = "Power-law exponents α of the gradient's singular values "
+            + "i^-α, one run each (default ${DEFAULT-VALUE}).")
+    List<Double> decays = List.of(0.5, 1.0, 2.0);
+
+    @Option(names = "--rotation", description = "Basis rotation θ per step (radians, roughly) (default ${DEFAULT-VALUE}).")
+    double rotation = 0.02;
 
     @Option(names = "--beta", description = "The sketch's β₂ (default ${DEFAULT-VALUE}).")
     double beta = 0.999;
@@ -52,6 +65,9 @@ final class SketchCommand implements Callable<Integer> {
     @Option(names = "--layout", description = "rows or tiles (default ${DEFAULT-VALUE}).")
     String layout = "rows";
 
+    @Option(names = "--seed", description = "Seed of the gradient stream (default ${DEFAULT-VALUE}).")
+    long seed = 0;
+
     @Option(names = "--out", description = "Output directory (default ./qshampoo-out/sketch).")
     Path out = Path.of("qshampoo-out", "sketch");
 
@@ -66,14 +82,12 @@ final class SketchCommand implements Callable<Integer> {
 
     private int execute() throws Exception {
         CommandSupport.requireOutputDirectory(out);
-        int n = stream.n;
-        int width = stream.width();
+        int width = cols == null ? n : cols;
         // The exact statistic and three n × n differences per step, and a gradient n × k: float64.
         CommandSupport.requireHeap("--n " + n + " --cols " + width + " (float64 n × n matrices and an n × k gradient)",
                 8.0 * n * (4.0 * n + width));
-        SketchErrorExperiment.Settings s = new SketchErrorExperiment.Settings(n, width, stream.steps, stream.decays,
-                stream.rotation, beta, sketchRank, bits, Mapping.fromId(mapping), CommandSupport.layout(layout, block),
-                stream.seed);
+        SketchErrorExperiment.Settings s = new SketchErrorExperiment.Settings(n, width, steps, decays, rotation, beta,
+                sketchRank, bits, Mapping.fromId(mapping), CommandSupport.layout(layout, block), seed);
         long t0 = System.nanoTime();
         var runs = new SketchErrorExperiment(s).run();
         String text = SketchErrorExperiment.text(s, runs);

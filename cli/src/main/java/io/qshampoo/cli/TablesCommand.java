@@ -35,8 +35,8 @@ final class TablesCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--n", description = "Matrix order (default ${DEFAULT-VALUE}, the papers' block size; "
-            + "about a minute per mapping×bits at 1200, so the full default takes several minutes on 2 cores — use e.g. "
-            + "--n 256 for a quick look, seconds).")
+            + "about 4 CPU-seconds per mapping×bits at 1200 on OpenBLAS, about 37 in all, spread over --threads; "
+            + "several minutes with --kernels ejml — use e.g. --n 256 for a quick look, seconds).")
     int n = 1200;
 
     @Option(names = "--spectrum", description = "Eigenvalues as value:count pairs; counts not adding up to n are "
@@ -74,7 +74,16 @@ final class TablesCommand implements Callable<Integer> {
             + "Wang et al.'s t2 before roots).")
     int bjorckSteps = 4;
 
-    @Option(names = "--threads", description = "Worker threads (default: available processors).")
+    @Option(names = "--beta-e", description = "β_e of the error-feedback rows U-root+EF (default ${DEFAULT-VALUE}).")
+    double betaE = 0.95;
+
+    @Option(names = "--ef-refreshes", description = "Refreshes K of the same target for the error-feedback rows "
+            + "U-root+EF (eigen4+ef on this matrix; 40 = twice the error state's time constant at β_e = 0.95; each "
+            + "refresh costs 14 n×n products, minutes per mapping×bits at n = 1200); 0 leaves them out (default ${DEFAULT-VALUE}).")
+    int efRefreshes = 0;
+
+    @Option(names = "--threads", description = "Worker threads, one mapping×bits each at a time and one BLAS thread "
+            + "each (default: available processors). The CSV and JSON are the same on any number.")
     Integer threads;
 
     @Option(names = "--out", description = "Output directory (default ./qshampoo-out/tables).")
@@ -119,7 +128,7 @@ final class TablesCommand implements Callable<Integer> {
         BlockLayout bl = CommandSupport.layout(layout, block);
         QuantizationErrorTable.Settings s = new QuantizationErrorTable.Settings(ms, bits, bl, epsilon,
                 choleskyShift == null ? epsilon : choleskyShift, bjorckSteps,
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads, betaE, efRefreshes);
         MatrixSource source = matrix != null ? new NpyMatrixSource(matrix)
                 : new SyntheticMatrixSource(n, Spectrum.parse(spectrum), seed);
         var progress = CommandSupport.progress();

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP (ReLU, softmax cross-entropy) with SGD-M, AdamW and every Shampoo variant "
-                + "(fp32, vq, cq, cq+ef, eigen4, sketchy, sketchy4) on the same data, initialisation and batch order; report "
+                + "(fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4) on the same data, initialisation and batch "
+                + "order; report "
                 + "per epoch the training loss, test accuracy, optimizer-state bytes and wall time.",
                 "",
                 "Shampoo variants run on one of the baselines as base optimizer (--shampoo-base, default sgdm), "
@@ -74,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Integer> hidden;
 
     @Option(names = "--optimizers", paramLabel = "LIST", split = ",", description = "Which optimizers, in this order "
-            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,sketchy,sketchy4).")
+            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,eigen4+ef,sketchy,sketchy4).")
     List<String> optimizers;
 
     @Option(names = "--lr", paramLabel = "SPEC", split = ",", description = "Learning rates: one number for all, or "
@@ -107,6 +108,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "kept under qshampoo's conventions (default 128; digits 16). The official code's rank r keeps r "
             + "directions, a buffer of r + 1.")
     Integer sketchRank;
+
+    @Option(names = "--beta-e", paramLabel = "BE", defaultValue = "0.95", description = "Error-feedback βₑ of cq+ef "
+            + "and eigen4+ef (Li et al. Eq. 11), in [0, 1); 0 carries the whole quantization residual (default: "
+            + "${DEFAULT-VALUE}).")
+    double betaE;
 
     @Option(names = "--max-root-failures", paramLabel = "N", defaultValue = "3", description = "A Shampoo factor whose "
             + "inverse root fails N times in a row stops that optimizer; until then the previous root is kept "
@@ -185,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
         Optimizers.Settings settings = new Optimizers.Settings(momentum, weightDecay, shampooBase,
                 positive("--t1", t1 == null ? d.t1() : t1), positive("--t2", t2 == null ? d.t2() : t2),
                 positive("--sketch-rank", sketchRank == null ? d.sketchRank() : sketchRank),
-                positive("--max-root-failures", maxRootFailures));
+                positive("--max-root-failures", maxRootFailures), betaE(betaE));
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("--momentum is " + momentum + "; expected 0 <= mu < 1");
         }
@@ -196,7 +202,13 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--train-limit is " + trainLimit + " and --test-limit " + testLimit
                     + "; expected values >= 0 (0: no limit)");
         }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--beta-e")
+                && ids.stream().noneMatch(Optimizers::hasErrorFeedback)) {
+            throw new IllegalArgumentException("--beta-e is given but --optimizers " + String.join(",", ids) + " has no "
+                    + "cq+ef or eigen4+ef; expected one of them (βₑ means nothing to the others)");
+        }
         requireFits(dataset.equals("digits") ? 64 : 784, hiddenSizes, config.batch());
+        requireEpochRecordsFit(config.epochs(), ids.size());
         CommandSupport.requireOutputDirectory(out);
         Map<String, Double> rates = learningRates(ids, settings);
         TrainListener listener = switch (progress) {
@@ -329,6 +341,31 @@ public final class TrainCommand implements Callable<Integer> {
                 + "and their gradients, the batch's activations)", java.util.Arrays.toString(hidden), batch, params),
                 16 * params + 16 * units * batch);
     }
+
+    private static double betaE(double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException("--beta-e is " + v + "; expected a value in [0, 1)");
+        }
+        return v;
+    }
+
+    /**
+     * Every optimizer keeps one record per epoch (losses, accuracy, state bytes, times) for the report: at least
+     * {@value #EPOCH_RECORD_BYTES} bytes each (the record object's header and fields, without its per-factor map), all
+     * optimizers' at once by the end. Refused before training when they exceed the heap; a run that fits shows
+     * its progress (--progress).
+     */
+    static void requireEpochRecordsFit(int epochs, int optimizerCount) {
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--epochs %d for %d optimizers (a record per epoch"
+                + " and optimizer, at least %d bytes each)", epochs, optimizerCount, EPOCH_RECORD_BYTES),
+                (double) EPOCH_RECORD_BYTES * epochs * optimizerCount);
+    }
+
+    /**
+     * A lower bound of one TrainResult.Epoch: the smallest object header (12 bytes), 2 ints, 2 longs, 5 doubles and a
+     * compressed reference.
+     */
+    static final int EPOCH_RECORD_BYTES = 12 + 2 * 4 + 2 * 8 + 5 * 8 + 4;
 
     private static int positive(String option, int v) {
         if (v < 1) {

@@ -99,12 +99,74 @@ class CheckTraceTest {
 
     @Test
     void everyVariantAgreesWithItsOwnTrace() throws Exception {
-        for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "sketchy", "sketchy4"}) {
+        for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy", "sketchy4"}) {
             Path m = fixture(v);
             Cli.Result r = Cli.run("check", "trace", m.toString());
             assertEquals(0, r.exitCode(), v + ": " + r);
             assertTrue(r.out().contains("verdict: AGREE"), r.out());
         }
+    }
+
+    /**
+     * A parameter in 6 blocks (maxBlockOrder 3 on 8 × 6) replayed on one worker and on two: the blocks write their own
+     * states, so the JSON report is byte for byte the same; the text names the block-steps per second.
+     */
+    @Test
+    void blocksReplayedOnOneThreadOrTwoGiveTheSameReport() throws Exception {
+        for (String v : new String[] {"fp32", "cq+ef"}) {
+            Map<String, Object> manifest = manifest(v);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) manifest.get("config");
+            config.put("maxBlockOrder", 3);
+            Path m = TraceFixture.write(dir.resolve("blocks-" + v.replace('+', '_')), manifest, 5, new int[] {2, 3, 5}, 7);
+            byte[] first = null;
+            for (String threads : new String[] {"1", "2"}) {
+                Path json = dir.resolve("blocks-" + v.replace('+', '_') + "-" + threads + ".json");
+                Cli.Result r = Cli.run("check", "trace", m.toString(), "--threads", threads, "--json", json.toString());
+                assertEquals(0, r.exitCode(), v + ": " + r);
+                assertTrue(r.out().contains("verdict: AGREE") && r.out().contains("30 block-steps in ")
+                        && r.out().contains("on " + threads + " worker thread"), r.out());
+                byte[] bytes = Files.readAllBytes(json);
+                if (first == null) {
+                    first = bytes;
+                } else {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(first, bytes, v + ": reports differ between 1 and 2 threads");
+                }
+            }
+        }
+    }
+
+    /**
+     * βₑ and the Björck steps apply to eigen4+ef, which then agrees with its own trace (its error state A included);
+     * βₑ for a variant without error feedback is bad input naming the field (exit 2).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void errorFeedbackSettingsBelongToTheErrorFeedbackVariants() throws Exception {
+        Map<String, Object> ef = manifest("eigen4+ef");
+        ((Map<String, Object>) ef.get("config")).putAll(JsonReport.object("betaE", 0.8, "bjorckUpdateSteps", 2));
+        Path m = TraceFixture.write(dir.resolve("eigen4_ef_settings"), ef, 5, new int[] {2, 3, 5}, 7);
+        assertTrue(Files.readString(m).contains("w#0.left.A"), "the fixture dumps the error state");
+        Cli.Result r = Cli.run("check", "trace", m.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        // the error state is compared: half of it missing is a divergence at its step (on the right factor, whose
+        // 6×6 statistic is well conditioned; the left one's 8×8 statistic from rank-6 gradients makes any difference
+        // of its basis indeterminate)
+        Path a = Path.of(file(m, "states", 3, "w#0.right.A"));
+        float[] x = NpyReader.read(a).float32Data();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 0.5f;
+        }
+        NpyWriter.write(a, NpyArray.ofFloat32(x, 6, 6));
+        r = Cli.run("check", "trace", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("DIVERGED first at step 3, w#0.right.A"), r.out());
+
+        Path plain = fixture("eigen4");
+        Files.writeString(plain, Files.readString(plain).replace("\"t1\" : 1", "\"t1\" : 1, \"betaE\" : 0.8"));
+        r = Cli.run("check", "trace", plain.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("\"config.betaE\" applies to cq+ef and eigen4+ef only"), r.err());
     }
 
     @Test

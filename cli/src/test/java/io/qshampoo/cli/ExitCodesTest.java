@@ -177,6 +177,8 @@ class ExitCodesTest {
                 Arguments.of(List.of("tables", "--n", "2000000000")),
                 Arguments.of(List.of("feedback", "--layout", "diagonal")),
                 Arguments.of(List.of("feedback", "--n", "100000000")),
+                Arguments.of(List.of("feedback", "--steps", "2000000000")),
+                Arguments.of(List.of("train", "--dataset", "digits", "--epochs", "2000000000")),
                 Arguments.of(List.of("train", "--epochs", "-1")),
                 Arguments.of(List.of("train", "--dataset", "digits", "--hidden", "2000000000")),
                 Arguments.of(List.of("memory", "--shapes", "64x64x")),
@@ -199,5 +201,24 @@ class ExitCodesTest {
         assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), r::toString);
         assertFalse(r.err().isBlank(), r::toString);
         assertNoStackTrace(r);
+    }
+
+    /**
+     * A step or epoch count whose kept records cannot fit is refused before the loop, with the need and the limit:
+     * feedback keeps five float64 curves per step, method and decay (2·10⁹ steps × 9 methods × 3 decays ≈ 2 TiB);
+     * train one record per epoch and optimizer (2·10⁹ × 8 × 80 bytes ≈ 1.2 TiB). Both far above any test heap.
+     */
+    @Test
+    void aHugeStepOrEpochCountIsRefusedWithTheNeedAndTheLimit() {
+        Cli.Result f = Cli.run("feedback", "--steps", "2000000000");
+        assertEquals(ExitCodes.BAD_INPUT, f.exitCode(), f::toString);
+        assertTrue(f.err().matches("(?s).*--steps 2000000000 with \\d+ methods and 3 decays.*") && f.err().contains("needs at least")
+                && f.err().contains("heap limit is"), f::toString);
+        Cli.Result t = Cli.run("train", "--dataset", "digits", "--epochs", "2000000000");
+        assertEquals(ExitCodes.BAD_INPUT, t.exitCode(), t::toString);
+        assertTrue(t.err().contains("--epochs 2000000000 for") && t.err().contains("needs at least")
+                && t.err().contains("heap limit is"), t::toString);
+        assertNoStackTrace(f);
+        assertNoStackTrace(t);
     }
 }

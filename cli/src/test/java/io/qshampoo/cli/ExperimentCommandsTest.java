@@ -36,6 +36,30 @@ class ExperimentCommandsTest {
         assertTrue(lastLine(rc.out()).contains(out.resolve("index.html").toString()), lastLine(rc.out()));
     }
 
+    /**
+     * The cells run on a pool; each writes its own rows and the rows are read in cell order, so one worker and two give
+     * byte-identical CSV and JSON (four cells, so two workers really interleave). The text names the throughput.
+     */
+    @Test
+    void tablesGiveTheSameCsvAndJsonOnOneThreadAndTwo() throws Exception {
+        java.util.Map<String, byte[]> first = new java.util.HashMap<>();
+        for (String threads : new String[] {"1", "2"}) {
+            Path out = dir.resolve("threads-" + threads);
+            Cli.Result rc = Cli.run("tables", "--n", "48", "--spectrum", "1:24,1e-4:24", "--map", "linear-2,dynamic",
+                    "--bits", "3,4", "--block", "32", "--threads", threads, "--out", out.toString());
+            assertEquals(0, rc.exitCode(), rc.toString());
+            assertTrue(rc.out().contains("4 cells in ") && rc.out().contains("on " + threads + " worker thread"),
+                    "reports cells per second against the workers: " + rc.out());
+            for (String file : new String[] {"tables.csv", "tables.json"}) {
+                byte[] bytes = Files.readAllBytes(out.resolve(file));
+                byte[] before = first.putIfAbsent(file, bytes);
+                if (before != null) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(before, bytes, file + " differs between 1 and 2 threads");
+                }
+            }
+        }
+    }
+
     @Test
     void feedbackWritesSummaryStepsAndPlots() throws Exception {
         Path out = dir.resolve("f");
@@ -90,6 +114,59 @@ class ExperimentCommandsTest {
             Cli.Result r = Cli.run(args);
             assertEquals(2, r.exitCode(), r.toString());
             assertTrue(r.err().startsWith("qshampoo " + args[0] + ": ") && !r.err().contains("\tat "), r.toString());
+        }
+    }
+
+    /**
+     * A tiny sweep end to end: 2 rotations × 2 seeds streams, one width, two βₑ; the cells, the per-stream rows, the
+     * JSON settings, one heat map, and the page with the command, the heat map and both tables.
+     */
+    @Test
+    void feedbackSweepWritesCellsStreamsHeatMapAndPage() throws Exception {
+        Path out = dir.resolve("sweep");
+        Cli.Result rc = Cli.run("feedback", "--sweep", "--n", "8", "--steps", "6", "--burn-in", "2", "--seeds", "2",
+                "--bits", "4", "--beta-e", "0,0.9", "--rotation", "0,0.1", "--beta", "0.9", "--decay", "1", "--block", "32",
+                "--threads", "2", "--out", out.toString());
+        assertEquals(0, rc.exitCode(), rc.toString());
+        assertTrue(rc.out().contains("4-bit, decay α = 1") && rc.out().contains("4-bit: EF helps in "), rc.out());
+        assertTrue(lastLine(rc.out()).contains(out.toString()), "says where it wrote: " + lastLine(rc.out()));
+        assertEquals(1 + 2 * 2, Files.readAllLines(out.resolve("feedback-sweep.csv")).size()); // header + βₑ × θ
+        assertEquals(1 + 2 * 2 * 3, Files.readAllLines(out.resolve("feedback-sweep-streams.csv")).size()); // θ × seeds × 3
+        JsonNode json = new ObjectMapper().readTree(out.resolve("feedback-sweep.json").toFile());
+        assertEquals(2, json.get("settings").get("seeds").asInt());
+        assertEquals(2, json.get("settings").get("burn_in").asInt());
+        assertEquals(4, json.get("cells").size());
+        for (JsonNode c : json.get("cells")) {
+            double lo = c.get("ratio_lower").asDouble();
+            double hi = c.get("ratio_upper").asDouble();
+            assertTrue(lo <= c.get("ratio").asDouble() && c.get("ratio").asDouble() <= hi, c.toString());
+            assertEquals(hi < 1 ? "helps" : lo > 1 ? "hurts" : "unclear", c.get("verdict").asText(), c.toString());
+        }
+        assertTrue(Files.size(out.resolve("sweep-bits-4.png")) > 0);
+        String page = Files.readString(out.resolve("index.html"));
+        assertTrue(page.contains("$ ./qshampoo feedback --sweep --n 8 --steps 6"), page);
+        assertTrue(page.contains("<img src=\"sweep-bits-4.png\"") && page.contains("<h3>feedback-sweep.csv</h3>")
+                && page.contains("<h3>feedback-sweep-streams.csv</h3>"), page);
+    }
+
+    /** Sweep options are checked at the boundary: exit 2, one line naming the option, what was found and expected. */
+    @Test
+    void feedbackSweepOptionsAreValidated() {
+        String[][] cases = {
+            {"feedback", "--sweep", "--seeds", "1"}, {"--seeds is 1; expected >= 2"},
+            {"feedback", "--sweep", "--beta-e", "0.5,1"}, {"--beta-e has 1.0; expected values in [0, 1)"},
+            {"feedback", "--sweep", "--bits", "4,4"}, {"--bits [4, 4] repeats a value"},
+            {"feedback", "--sweep", "--methods", "cq"}, {"--methods does not apply to --sweep"},
+            {"feedback", "--seeds", "3"}, {"--seeds applies only with --sweep"},
+            {"feedback", "--beta-e", "0.5,0.9"}, {"--beta-e has 2 values [0.5, 0.9]; expected one (lists only with --sweep)"},
+            {"feedback", "--sweep", "--n", "4000"}, {"the limit is 2e+13"},
+            {"feedback", "--sweep", "--steps", "10", "--burn-in", "10"}, {"--steps is 10 and --burn-in 10"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            Cli.Result r = Cli.run(cases[i]);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().startsWith("qshampoo feedback: ") && r.err().contains(cases[i + 1][0])
+                    && !r.err().contains("\tat "), r.toString());
         }
     }
 

@@ -31,6 +31,8 @@ class KernelsOptionTest {
         assertTrue(Files.readString(out.resolve("tables.txt")).startsWith("kernels: openblas, 1 thread\n"));
         JsonNode rows = new ObjectMapper().readTree(out.resolve("tables.json").toFile());
         assertEquals("openblas, 1 thread", rows.get(0).get("kernels").asText());
+        String page = Files.readString(out.resolve("index.html"));
+        assertTrue(page.contains("dense kernels: openblas, 1 thread") && page.contains("quantizer kernel: "), page);
         assertNull(System.getProperty(DenseKernelsFactory.PROPERTY), "the choice must not outlive the command");
     }
 
@@ -41,6 +43,7 @@ class KernelsOptionTest {
                 "--methods", "cq", "--out", out.toString());
         assertEquals(0, rc.exitCode(), rc.toString());
         assertTrue(rc.err().contains("feedback: kernels ejml, 1 thread"), rc.err());
+        assertTrue(Files.readString(out.resolve("index.html")).contains("dense kernels: ejml, 1 thread"));
     }
 
     @Test

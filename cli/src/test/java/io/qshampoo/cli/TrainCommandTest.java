@@ -107,9 +107,43 @@ class TrainCommandTest {
                 "--optimizers", "sgdm,adamw,fp32", "--lr", "0.02,shampoo=0.03", "--progress", "none", "--out",
                 out.toString());
         assertEquals(0, r.code(), r.err());
-        JsonNode opts = new ObjectMapper().readTree(out.resolve(TrainReport.JSON).toFile()).get("optimizers");
+        JsonNode root = new ObjectMapper().readTree(out.resolve(TrainReport.JSON).toFile());
+        assertTrue(!root.get("settings").has("beta_e"), "βₑ is recorded only when cq+ef ran: " + root.get("settings"));
+        JsonNode opts = root.get("optimizers");
         assertEquals(0.02, opts.get(0).get("lr").asDouble());
         assertEquals(0.02, opts.get(1).get("lr").asDouble());
         assertEquals(0.03, opts.get(2).get("lr").asDouble());
+    }
+
+    /**
+     * --beta-e reaches cq+ef's typed configuration: the label and results.json name it, and it changes the run
+     * (βₑ = 0 against 0.9 on the same seed and batches: the error state, hence the stored factor and the roots
+     * refreshed every 4 steps, differ, so the losses cannot agree to the last bit).
+     */
+    @Test
+    void betaEReachesCqEfAndIsValidated() throws Exception {
+        String[] common = {"train", "--dataset", "digits", "--epochs", "1", "--train-limit", "256", "--test-limit", "50",
+            "--optimizers", "cq+ef", "--t1", "1", "--t2", "4", "--progress", "none"};
+        double[] loss = new double[2];
+        String[] betas = {"0", "0.9"};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("be" + i);
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                    java.util.stream.Stream.of("--beta-e", betas[i], "--out", out.toString())).toArray(String[]::new);
+            Run r = run(args);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("Shampoo cq+ef (4-bit, βₑ=" + Double.parseDouble(betas[i]) + ") / SGD-M"), r.out());
+            JsonNode json = new ObjectMapper().readTree(out.resolve(TrainReport.JSON).toFile());
+            assertEquals(Double.parseDouble(betas[i]), json.get("settings").get("beta_e").asDouble(), 0.0, json.toString());
+            loss[i] = json.get("optimizers").get(0).get("epochs").get(0).get("trainLoss").asDouble();
+        }
+        assertTrue(loss[0] != loss[1], "βₑ 0 and 0.9 gave the same loss " + loss[0]);
+
+        Run r = run("train", "--dataset", "digits", "--optimizers", "cq+ef", "--beta-e", "1", "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--beta-e is 1.0; expected a value in [0, 1)"), r.err());
+        r = run("train", "--dataset", "digits", "--optimizers", "cq,sgdm", "--beta-e", "0.5", "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--beta-e is given but --optimizers cq,sgdm has no cq+ef or eigen4+ef"), r.err());
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,10 @@ import java.util.function.UnaryOperator;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 
 import io.qshampoo.linalg.MatrixDiscrepancy;
@@ -32,8 +39,9 @@ import io.qshampoo.oracle.npy.NpyLoader;
  * at steps 1–8. With {@link Conventions#officialSketchy()} the replay agrees within the derived fp32 tolerances;
  * with qshampoo's own conventions, or with any one Sketchy switch set back to qshampoo's value, it does not.
  *
- * <p>The manifest carries {@code "conventions": "official"}; the variations below (other conventions, another rank)
- * are set through {@link TraceReplay}'s test hook.
+ * <p>The manifest carries {@code "conventions": "official"}; the variations below (other conventions, one switch
+ * flipped, another rank) are written into a copy of the manifest, as a user would ({@code "conventions"} and the
+ * switch names under {@code "config"}), and read back through {@link TraceManifest#read}.
  */
 class SketchyConformanceTest {
 
@@ -44,6 +52,7 @@ class SketchyConformanceTest {
     private static Path fixture;
     private static NpyLoader loader;
     private static TraceManifest manifest;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void readManifest() throws Exception {
@@ -54,19 +63,36 @@ class SketchyConformanceTest {
                 "the fixture's \"conventions\": \"official\" selects tearfree's conventions for sketchy");
     }
 
-    private static TraceReport replay(Conventions conventions, UnaryOperator<ShampooConfig.Builder> more) {
-        return new TraceReplay(manifest, loader, "conformance/sketchy/manifest.json",
-                c -> more.apply(c.toBuilder().conventions(conventions)).build()).run();
+    @TempDir
+    static Path scratch;
+
+    /**
+     * Replays the fixture's manifest with {@code "conventions": conventions} and {@code config} merged into its
+     * {@code "config"}; the gradient and state files are the fixture's.
+     */
+    private static TraceReport replay(String conventions, Map<String, Object> config) {
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(fixture.resolve("manifest.json").toFile());
+            json.put("conventions", conventions);
+            ObjectNode c = (ObjectNode) json.get("config");
+            config.forEach((k, v) -> c.set(k, JSON.valueToTree(v)));
+            Path file = Files.createTempFile(scratch, "manifest", ".json");
+            JSON.writeValue(file.toFile(), json);
+            return new TraceReplay(TraceManifest.read(file), loader, "manifest.json (" + conventions + ", " + config
+                    + ")").run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static TraceReport replay(Conventions conventions) {
-        return replay(conventions, b -> b);
+    private static TraceReport replay(String conventions) {
+        return replay(conventions, Map.of());
     }
 
     @Test
     void officialConventionsAgreeStepForStep() {
         ShampooConfig cfg = manifest.shampooConfig().toBuilder().conventions(Conventions.officialSketchy()).build();
-        TraceReport report = replay(Conventions.officialSketchy());
+        TraceReport report = replay("official");
         List<Measured> measured = measure(cfg);
         TraceTolerance tolerance = new TraceTolerance(cfg, Precision.FP32, null);
         System.out.println("Sketchy conformance, official conventions (max NRE over both sides per step):");
@@ -90,10 +116,10 @@ class SketchyConformanceTest {
     void qshampooConventionsDisagree() {
         // qshampoo's rank 4 is a buffer of 4 (3 directions): the dumped 24×4 basis does not even have its shape.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> replay(Conventions.qshampoo()));
+                () -> replay("qshampoo"));
         assertTrue(e.getMessage().contains("24 × 3"), e.getMessage());
         // With the buffer matched (ℓ = 5) the sketches coincide, but the direction does not.
-        TraceReport same = replay(Conventions.qshampoo(), b -> b.sketchRank(5));
+        TraceReport same = replay("qshampoo", Map.of("sketchRank", 5));
         System.out.println(maxima("qshampoo conventions, sketchRank 5",
                 measure(config(Conventions.qshampoo(), b -> b.sketchRank(5))), same));
         assertFalse(same.agrees());
@@ -102,16 +128,19 @@ class SketchyConformanceTest {
     @Test
     void eachSketchySwitchMatters() {
         Conventions official = Conventions.officialSketchy();
-        Map<String, Conventions> flipped = Map.of(
-                "tailDecay=BETA", official.withTailDecay(Conventions.TailDecay.BETA),
-                "zeroTail=SCALE", official.withZeroTail(Conventions.ZeroTail.SCALE),
-                "updatePhase=MULTIPLES", official.withUpdatePhase(Conventions.UpdatePhase.MULTIPLES));
-        for (Map.Entry<String, Conventions> e : flipped.entrySet()) {
-            TraceReport r = replay(e.getValue());
-            System.out.println(maxima("official but " + e.getKey(), measure(config(e.getValue(), b -> b)), r));
-            assertFalse(r.agrees(), e.getKey() + " should part from the official trace");
+        record Flip(String key, String value, Conventions conventions) {
         }
-        TraceReport buffer = replay(official.withSketchRank(Conventions.SketchRank.BUFFER), b -> b.sketchRank(5));
+        List<Flip> flips = List.of(
+                new Flip("tailDecay", "beta", official.withTailDecay(Conventions.TailDecay.BETA)),
+                new Flip("zeroTail", "scale", official.withZeroTail(Conventions.ZeroTail.SCALE)),
+                new Flip("updatePhase", "multiples", official.withUpdatePhase(Conventions.UpdatePhase.MULTIPLES)));
+        for (Flip f : flips) {
+            TraceReport r = replay("official", Map.of(f.key(), f.value()));
+            System.out.println(maxima("official but " + f.key() + "=" + f.value(), measure(config(f.conventions(),
+                    b -> b)), r));
+            assertFalse(r.agrees(), f.key() + "=" + f.value() + " should part from the official trace");
+        }
+        TraceReport buffer = replay("official", Map.of("sketchRankCounts", "buffer", "sketchRank", 5));
         assertTrue(buffer.agrees(), "rank 4 kept directions is an FD buffer of 5: " + buffer.firstDivergence());
     }
 

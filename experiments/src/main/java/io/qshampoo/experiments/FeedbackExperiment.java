@@ -5,10 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import org.ejml.data.DMatrixRMaj;
@@ -75,6 +72,8 @@ public final class FeedbackExperiment {
         EIGEN("eigen"),
         /** Eigenvector quantization with Björck (t1, t2; Wang et al.: 1 and 4). */
         EIGEN_BJORCK("eigen+bjorck"),
+        /** eigen+bjorck with error feedback on the eigenvectors (variant eigen4+ef, β_e): Li Eqs. 10–11 for the basis. */
+        EIGEN_BJORCK_EF("eigen+bjorck+ef"),
         /** The eigenvector recurrence without quantization (shadow of the eigenvector methods). */
         EIGEN_FP64("eigen-fp64");
 
@@ -101,7 +100,7 @@ public final class FeedbackExperiment {
 
         /** Methods shown by default: all but the reference itself. */
         public static List<Method> defaults() {
-            return List.of(FP32, VQ, CQ, CQ_EF, CQ_FP64, EIGEN, EIGEN_BJORCK, EIGEN_FP64);
+            return List.of(FP32, VQ, CQ, CQ_EF, CQ_FP64, EIGEN, EIGEN_BJORCK, EIGEN_BJORCK_EF, EIGEN_FP64);
         }
     }
 
@@ -112,13 +111,14 @@ public final class FeedbackExperiment {
      * @param decays       power-law exponents α, one run each
      * @param rotation     θ per step
      * @param beta         EMA β (Li: 0.95)
-     * @param betaE        error-feedback β_e (Li: 0.95)
+     * @param betaE        error-feedback β_e of cq+ef and eigen+bjorck+ef, in [0, 1) (Li: 0.95; 0 carries the whole
+     *                     residual)
      * @param epsilon      ε: ridge factor of f, Cholesky shift, initial states (1e-6)
      * @param mapping      code table
      * @param bits         3, 4 or 8
      * @param layout       block layout
-     * @param bjorckUpdate Björck steps t1 of eigen+bjorck (Wang: 1)
-     * @param bjorckRoot   Björck steps t2 of eigen+bjorck (Wang: 4)
+     * @param bjorckUpdate Björck steps t1 of eigen+bjorck and eigen+bjorck+ef (Wang: 1)
+     * @param bjorckRoot   Björck steps t2 of eigen+bjorck and eigen+bjorck+ef (Wang: 4)
      * @param quantizeRoot also quantize the root (DiagReal) before comparing
      * @param methods      methods to report
      * @param seed         seed of the gradient stream (the same for every decay)
@@ -133,8 +133,8 @@ public final class FeedbackExperiment {
                     + "; expected n >= 2, cols >= 1, steps >= 1");
             require(decays != null && !decays.isEmpty(), "no decay exponent given");
             decays = List.copyOf(decays);
-            require(beta > 0 && beta < 1 && betaE > 0 && betaE < 1, "beta = " + beta + ", betaE = " + betaE
-                    + "; expected values in (0, 1)");
+            require(beta > 0 && beta < 1 && betaE >= 0 && betaE < 1, "beta = " + beta + ", betaE = " + betaE
+                    + "; expected beta in (0, 1) and betaE in [0, 1)");
             require(epsilon > 0 && Double.isFinite(epsilon), "epsilon is " + epsilon + "; expected a finite value > 0");
             require(mapping != null && layout != null, "mapping and layout must be given");
             new QuantizationConfig(mapping, bits, layout, 0);
@@ -189,39 +189,29 @@ public final class FeedbackExperiment {
         this.settings = settings;
     }
 
-    /** Runs every decay (in parallel); {@code progress} gets a line per finished decay. */
+    /** Seconds between two progress lines of one decay's step loop. */
+    static final double PROGRESS_INTERVAL_SECONDS = 10;
+
+    /**
+     * Runs every decay (in parallel); {@code progress} gets a line per finished decay and, while a decay runs, one
+     * about every {@value #PROGRESS_INTERVAL_SECONDS} seconds with its step count (a long run shows how far it is).
+     */
     public List<DecayRun> run(Consumer<String> progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
-            Thread t = new Thread(r, "qshampoo-feedback");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<DecayRun>> futures = new ArrayList<>();
-            for (double a : settings.decays()) {
-                futures.add(pool.submit(() -> {
-                    DecayRun r = runDecay(a);
-                    progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
-                            r.seconds()));
-                    return r;
-                }));
-            }
-            List<DecayRun> out = new ArrayList<>();
-            for (Future<DecayRun> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        return run(progress, PROGRESS_INTERVAL_SECONDS);
+    }
+
+    /** As {@link #run(Consumer)} with another interval between a decay's progress lines (tests use 0: every step). */
+    List<DecayRun> run(Consumer<String> progress, double intervalSeconds) {
+        List<Callable<DecayRun>> tasks = new ArrayList<>();
+        for (double a : settings.decays()) {
+            tasks.add(() -> {
+                DecayRun r = runDecay(a, progress, intervalSeconds);
+                progress.accept(String.format(Locale.ROOT, "feedback: decay %s done in %.1f s", Spectrum.shortNumber(a),
+                        r.seconds()));
+                return r;
+            });
         }
+        return ParallelTasks.run(settings.threads(), "qshampoo-feedback", tasks);
     }
 
     /** The factors of one run: the reference, the shadows needed, and the reported methods. */
@@ -230,7 +220,7 @@ public final class FeedbackExperiment {
         Map<Method, KroneckerFactor> t = new EnumMap<>(Method.class);
         t.put(Method.EMA_FP64, factor(Method.EMA_FP64));
         boolean cq = s.methods().stream().anyMatch(m -> m == Method.CQ || m == Method.CQ_EF || m == Method.CQ_FP64);
-        boolean eig = s.methods().stream().anyMatch(m -> m == Method.EIGEN || m == Method.EIGEN_BJORCK || m == Method.EIGEN_FP64);
+        boolean eig = s.methods().stream().anyMatch(m -> shadowOf(m) == Method.EIGEN_FP64);
         if (cq) {
             t.put(Method.CQ_FP64, factor(Method.CQ_FP64));
         }
@@ -257,6 +247,8 @@ public final class FeedbackExperiment {
             case CQ_FP64 -> b.variant(Variant.CQ).bits(64);
             case EIGEN -> b.variant(Variant.EIGEN4).bjorckSteps(0, 0);
             case EIGEN_BJORCK -> b.variant(Variant.EIGEN4).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot());
+            case EIGEN_BJORCK_EF -> b.variant(Variant.EIGEN4_EF).bjorckSteps(s.bjorckUpdate(), s.bjorckRoot())
+                    .betaE(s.betaE());
             case EIGEN_FP64 -> b.variant(Variant.EIGEN4).bjorckSteps(0, 0).bits(64);
         }
         return KroneckerFactor.create(m.id(), s.n(), Side.LEFT, b.build(), DenseKernels.fromProperty());
@@ -279,13 +271,15 @@ public final class FeedbackExperiment {
         return switch (m) {
             case EMA_FP64, FP32, VQ -> Method.EMA_FP64;
             case CQ, CQ_EF, CQ_FP64 -> Method.CQ_FP64;
-            case EIGEN, EIGEN_BJORCK, EIGEN_FP64 -> Method.EIGEN_FP64;
+            case EIGEN, EIGEN_BJORCK, EIGEN_BJORCK_EF, EIGEN_FP64 -> Method.EIGEN_FP64;
         };
     }
 
     /** One decay: T steps of every factor on the same gradients. */
-    DecayRun runDecay(double alpha) {
+    DecayRun runDecay(double alpha, Consumer<String> progress, double intervalSeconds) {
         long t0 = System.nanoTime();
+        long interval = (long) (intervalSeconds * 1e9);
+        long nextReport = t0 + interval;
         Settings s = settings;
         Map<Method, KroneckerFactor> factors = factors();
         GradientStream stream = new GradientStream(s.n(), s.cols(), alpha, s.rotation(), s.seed());
@@ -297,6 +291,14 @@ public final class FeedbackExperiment {
                     new double[s.steps()]));
         }
         for (int step = 0; step < s.steps(); step++) {
+            long now = System.nanoTime();
+            if (step > 0 && now >= nextReport) {
+                nextReport = now + interval;
+                double elapsed = (now - t0) / 1e9;
+                progress.accept(String.format(Locale.ROOT, "feedback: decay %s, step %d of %d (%.1f%%), %.0f s, about"
+                        + " %.0f s left", Spectrum.shortNumber(alpha), step, s.steps(), 100.0 * step / s.steps(), elapsed,
+                        elapsed * (s.steps() - step) / step));
+            }
             DMatrixRMaj g = stream.next();
             for (KroneckerFactor t : factors.values()) {
                 t.updateStatistics(g);

@@ -55,23 +55,33 @@ public final class FeedbackOutput {
         return sb.toString();
     }
 
-    /** A one-line comparison of CQ and CQ+EF for a decay, when both ran: the numbers, not an interpretation. */
+    /**
+     * One line per error-feedback method and its parent (cq+ef / cq, eigen+bjorck+ef / eigen+bjorck) for a decay,
+     * when both ran: the numbers, not an interpretation.
+     */
     static String verdict(DecayRun r) {
-        Summary cq = null;
-        Summary ef = null;
-        for (Summary s : r.summaries()) {
-            if (s.method() == Method.CQ) {
-                cq = s;
-            } else if (s.method() == Method.CQ_EF) {
-                ef = s;
+        StringBuilder sb = new StringBuilder();
+        Method[][] pairs = {{Method.CQ_EF, Method.CQ}, {Method.EIGEN_BJORCK_EF, Method.EIGEN_BJORCK}};
+        for (Method[] p : pairs) {
+            Summary ef = summary(r, p[0]);
+            Summary parent = summary(r, p[1]);
+            if (ef != null && parent != null) {
+                sb.append(String.format(Locale.ROOT, "decay %s: %s / %s ratio — mean NRE %.3f, mean factor err %.3f, "
+                        + "mean stat err %.3f (< 1: feedback lower)%n", Spectrum.shortNumber(r.decay()), p[0].id(),
+                        p[1].id(), ef.meanNre() / parent.meanNre(), ef.meanFactorError() / parent.meanFactorError(),
+                        ef.meanStatisticError() / parent.meanStatisticError()));
             }
         }
-        if (cq == null || ef == null) {
-            return "";
+        return sb.toString();
+    }
+
+    private static Summary summary(DecayRun r, Method m) {
+        for (Summary s : r.summaries()) {
+            if (s.method() == m) {
+                return s;
+            }
         }
-        return String.format(Locale.ROOT, "decay %s: cq+ef / cq ratio — mean NRE %.3f, mean factor err %.3f, mean stat err %.3f "
-                + "(< 1: feedback lower)%n", Spectrum.shortNumber(r.decay()), ef.meanNre() / cq.meanNre(),
-                ef.meanFactorError() / cq.meanFactorError(), ef.meanStatisticError() / cq.meanStatisticError());
+        return null;
     }
 
     private static String pct(double v) {

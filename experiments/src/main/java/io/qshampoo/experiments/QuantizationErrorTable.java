@@ -20,10 +20,15 @@ import io.qshampoo.linalg.MatrixDiscrepancy;
 import io.qshampoo.linalg.SpectralFunction;
 import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.SyntheticMatrices;
+import io.qshampoo.oracle.WorkProgress;
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.Mapping;
 import io.qshampoo.quant.QuantizationConfig;
 import io.qshampoo.quant.StorageMode;
+import io.qshampoo.shampoo.Backend;
+import io.qshampoo.shampoo.EigenvectorErrorFeedback;
+import io.qshampoo.shampoo.ShampooConfig;
+import io.qshampoo.shampoo.Variant;
 
 /**
  * NRE and AE (Li et al. 2025 Eq. 9) of the inverse 4th root of one SPD matrix A under quantization, for every
@@ -59,18 +64,30 @@ import io.qshampoo.quant.StorageMode;
  *       the statistic's state quantized as in the first part and the root computed from it quantized again,
  *       DiagReal: D(Q(approximation of the first part)). {@code A+B} is VQ (Li Eqs. 5–6), {@code C+B} is CQ
  *       (Eq. 12), {@code U-root+B} rectified is Wang et al.'s 4-bit Shampoo (docs/design.md, eigen4).</li>
+ *   <li>{@code U-root+EF}, {@code U-root+EF mean} — eigen4+ef on this fixed matrix ({@link Settings#efRefreshes()}
+ *       K &gt; 0): K refreshes of the same target Uᵀ, each V̄ = Q(Uᵀ + E) with the error state carried by
+ *       {@link EigenvectorErrorFeedback} (Li Eqs. 10–11 for the basis, βₑ = {@link Settings#betaE()}), each stored
+ *       basis rectified (t steps) and taken as the next refresh's previous basis. {@code U-root+EF}: the U-root
+ *       approximation from the last refresh (what the optimizer holds then); {@code U-root+EF mean}: the mean of
+ *       the K roots (what error feedback aims at: errors that cancel over refreshes). Without feedback every
+ *       refresh of a fixed target stores the same codes, so eigen4's snapshot and mean are both the rectified
+ *       {@code U-root} row. With K = 1 both rows equal it exactly (E₀ = 0).</li>
  * </ul>
- * Eigenvector rows come unrectified and rectified; the others have {@code rectified = false}.
+ * Eigenvector rows come unrectified and rectified, the error-feedback rows rectified only; the others have
+ * {@code rectified = false}.
  *
  * <p>Cost per (mapping, bits): four n×n symmetric eigendecompositions and about 16 products (Björck: 2 per
- * step); at n = 1200 on EJML about a minute. The (mapping, bits) combinations run in parallel on
- * {@link Settings#threads()} threads.
+ * step); at n = 1200 about a minute on EJML, a few seconds on OpenBLAS. The (mapping, bits) combinations run in
+ * parallel on {@link Settings#threads()} threads (one BLAS thread each), each writing its own rows; the rows are read
+ * in combination order, so the result does not depend on the thread count. The error-feedback rows add
+ * (5 + 2t + 1)·K products.
  */
 public final class QuantizationErrorTable {
 
     /** What is quantized in a row. */
     public enum Target {
-        A("A"), C("C"), U("U"), U_ROOT("U-root"), B("B"), A_B("A+B"), C_B("C+B"), U_B("U+B"), U_ROOT_B("U-root+B");
+        A("A"), C("C"), U("U"), U_ROOT("U-root"), B("B"), A_B("A+B"), C_B("C+B"), U_B("U+B"), U_ROOT_B("U-root+B"),
+        U_ROOT_EF("U-root+EF"), U_ROOT_EF_MEAN("U-root+EF mean");
 
         private final String id;
 
@@ -83,9 +100,14 @@ public final class QuantizationErrorTable {
             return id;
         }
 
-        /** Whether the row quantizes eigenvectors (and so comes unrectified and Björck-rectified). */
+        /** Whether the row quantizes eigenvectors (and so is Björck-rectified, or comes both ways). */
         public boolean eigenvectors() {
-            return this == U || this == U_ROOT || this == U_B || this == U_ROOT_B;
+            return this == U || this == U_ROOT || this == U_B || this == U_ROOT_B || errorFeedback();
+        }
+
+        /** Whether the row is eigen4+ef's (rectified only, present when {@link Settings#efRefreshes()} &gt; 0). */
+        public boolean errorFeedback() {
+            return this == U_ROOT_EF || this == U_ROOT_EF_MEAN;
         }
     }
 
@@ -116,9 +138,13 @@ public final class QuantizationErrorTable {
      * @param choleskyShift s: C = chol(A + s·λmax(A)·I) (default ε)
      * @param bjorckSteps   Björck steps for rectified rows, ≥ 1 (default 4)
      * @param threads       worker threads, ≥ 1
+     * @param betaE         βₑ of the error-feedback rows, in (0, 1) (default 0.95, Li et al.)
+     * @param efRefreshes   K, refreshes of the error-feedback rows, ≥ 0; 0 (the default) leaves them out. 40 is twice
+     *                      the error state's time constant 1/(1 − βₑ) at βₑ = 0.95; each refresh costs 14 n×n
+     *                      products (t = 4), so K = 40 outweighs all other rows
      */
     public record Settings(List<Mapping> mappings, List<Integer> bits, BlockLayout layout, double epsilon,
-            double choleskyShift, int bjorckSteps, int threads) {
+            double choleskyShift, int bjorckSteps, int threads, double betaE, int efRefreshes) {
 
         public Settings {
             if (mappings == null || mappings.isEmpty() || bits == null || bits.isEmpty()) {
@@ -144,12 +170,21 @@ public final class QuantizationErrorTable {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads is " + threads + "; expected >= 1");
             }
+            if (!(betaE > 0 && betaE < 1)) {
+                throw new IllegalArgumentException("betaE is " + betaE + "; expected a value in (0, 1)");
+            }
+            if (efRefreshes < 0) {
+                throw new IllegalArgumentException("error-feedback refreshes is " + efRefreshes + "; expected >= 0");
+            }
         }
 
-        /** All mappings, bits 3, 4, 8, row segments of 64, ε = s = 1e-6, 4 Björck steps, one thread per core. */
+        /**
+         * All mappings, bits 3, 4, 8, row segments of 64, ε = s = 1e-6, 4 Björck steps, one thread per core, βₑ = 0.95
+         * and no error-feedback rows.
+         */
         public static Settings defaults() {
             return new Settings(List.of(Mapping.values()), List.of(3, 4, 8), BlockLayout.DEFAULT, 1e-6, 1e-6, 4,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), 0.95, 0);
         }
     }
 
@@ -190,9 +225,12 @@ public final class QuantizationErrorTable {
      * @param rows                     mapping-major, then bits, then {@link Target} order (unrectified first),
      *                                 then {@link Function}
      * @param seconds                  wall time
+     * @param throughput               the (mapping, bits) cells per second against the worker threads and the cores
+     *                                 ({@link WorkProgress#summary()}); not in the CSV and JSON, which depend on the
+     *                                 inputs alone
      */
     public record Result(String matrix, int n, double eigenvalueMin, double eigenvalueMax, double referenceNorm,
-            double referenceOffDiagonalNorm, double choleskyShiftNre, List<Row> rows, double seconds) {
+            double referenceOffDiagonalNorm, double choleskyShiftNre, List<Row> rows, double seconds, String throughput) {
     }
 
     /** The approximation of f(A) a row produced, and its diagnostics. */
@@ -239,6 +277,8 @@ public final class QuantizationErrorTable {
         Shared shared = new Shared(named.name(), sym, eig, ref, refOff, c);
 
         List<Future<List<Row>>> futures = new ArrayList<>();
+        WorkProgress work = new WorkProgress("tables", "cells", settings.mappings().size() * settings.bits().size(),
+                settings.threads(), progress);
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread t = new Thread(r, "qshampoo-tables");
             t.setDaemon(true);
@@ -250,18 +290,19 @@ public final class QuantizationErrorTable {
                     futures.add(pool.submit(() -> {
                         long s = System.nanoTime();
                         List<Row> rows = combination(shared, m, b);
-                        progress.accept(String.format(java.util.Locale.ROOT, "tables: %s %d-bit done in %.1f s", m.id(), b,
+                        work.done(String.format(java.util.Locale.ROOT, "%s %d-bit in %.1f s", m.id(), b,
                                 (System.nanoTime() - s) / 1e9));
                         return rows;
                     }));
                 }
             }
             List<Row> rows = new ArrayList<>();
-            for (Future<List<Row>> fu : futures) {
+            for (Future<List<Row>> fu : futures) { // in submission order: the rows do not depend on the threads
                 rows.addAll(fu.get());
             }
+            progress.accept("tables: " + work.summary());
             return new Result(named.name(), a.numRows, eig.min(), eig.max(), Dense.normF(ref), Dense.normF(refOff),
-                    shiftNre, List.copyOf(rows), (System.nanoTime() - t0) / 1e9);
+                    shiftNre, List.copyOf(rows), (System.nanoTime() - t0) / 1e9, work.summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -331,7 +372,47 @@ public final class QuantizationErrorTable {
         add(rows, s, mapping, bits, Target.U_B, t, quantizeRoot(u[1], q));
         add(rows, s, mapping, bits, Target.U_ROOT_B, 0, quantizeRoot(uRoot[0], q));
         add(rows, s, mapping, bits, Target.U_ROOT_B, t, quantizeRoot(uRoot[1], q));
+        if (settings.efRefreshes() > 0) {
+            Outcome[] ef = errorFeedback(s, mapping, bits, q);
+            add(rows, s, mapping, bits, Target.U_ROOT_EF, t, ef[0]);
+            add(rows, s, mapping, bits, Target.U_ROOT_EF_MEAN, t, ef[1]);
+        }
         return rows;
+    }
+
+    /**
+     * The eigen4+ef rows: K refreshes of the fixed target Uᵀ through {@link EigenvectorErrorFeedback}; the last
+     * refresh's U-root approximation and the mean of all K. Cost per refresh: the feedback's five products, t Björck
+     * steps (2t products) and one product for the root.
+     */
+    private Outcome[] errorFeedback(Shared s, Mapping mapping, int bits, QuantizationConfig q) {
+        try {
+            int n = s.a().numRows;
+            int t = settings.bjorckSteps();
+            DenseKernels kernels = DenseKernels.fromProperty();
+            ShampooConfig c = ShampooConfig.builder().variant(Variant.EIGEN4_EF).betaE(settings.betaE()).bits(bits)
+                    .mapping(mapping).layout(settings.layout()).minQuantizedElements(0).build();
+            EigenvectorErrorFeedback feedback = new EigenvectorErrorFeedback("tables.A", n, settings.betaE(), c,
+                    Backend.of(kernels));
+            DMatrixRMaj target = CommonOps_DDRM.transpose(s.eig().vectors(), null);
+            DMatrixRMaj previous = s.eig().vectors();
+            DMatrixRMaj sum = new DMatrixRMaj(n, n);
+            DMatrixRMaj last = null;
+            double orth = Double.NaN;
+            for (int k = 0; k < settings.efRefreshes(); k++) {
+                DMatrixRMaj stored = feedback.refresh(target, previous, y -> RoundTrip.of(y, StorageMode.FULL, q));
+                previous = bjorck.orthonormalize(CommonOps_DDRM.transpose(stored, null), t);
+                last = f.fromEigenpairs(previous, s.eig().values());
+                CommonOps_DDRM.addEquals(sum, last);
+            }
+            orth = bjorck.orthonormalityError(previous);
+            CommonOps_DDRM.scale(1.0 / settings.efRefreshes(), sum);
+            return new Outcome[] {new Outcome(last, Double.NaN, Double.NaN, 0, orth, ""),
+                new Outcome(sum, Double.NaN, Double.NaN, 0, orth, "")};
+        } catch (RuntimeException e) {
+            Outcome failed = Outcome.failed(describe(e));
+            return new Outcome[] {failed, failed};
+        }
     }
 
     /** f of a reconstructed statistic Â, with λmin(Â) and the clipped count. */

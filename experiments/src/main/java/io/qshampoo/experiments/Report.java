@@ -184,6 +184,13 @@ public final class Report {
         return v;
     }
 
+    /** Writes text as UTF-8 into {@code dir/name}; creates the directories; returns the file. */
+    public static Path writeText(Path dir, String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        writeText(file, text);
+        return file;
+    }
+
     /** Writes text as UTF-8; creates parent directories. */
     public static void writeText(Path file, String text) throws IOException {
         createParent(file);

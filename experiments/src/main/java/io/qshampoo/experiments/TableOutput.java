@@ -59,8 +59,11 @@ public final class TableOutput {
                 + "blocks: %s; every matrix quantized (no size threshold)%n", s.epsilon(), s.layout()));
         sb.append(String.format(Locale.ROOT, "  Cholesky: C = chol(A + %.3g·λmax·I); the shift alone (C unquantized) gives NRE = %.4f%%%n",
                 s.choleskyShift(), 100 * r.choleskyShiftNre()));
-        sb.append(String.format(Locale.ROOT, "  Björck: %d steps on rectified rows. NRE in %%, AE in degrees and radians.%n%n",
+        sb.append(String.format(Locale.ROOT, "  Björck: %d steps on rectified rows. NRE in %%, AE in degrees and radians.%n",
                 s.bjorckSteps()));
+        sb.append(s.efRefreshes() > 0 ? String.format(Locale.ROOT, "  Error feedback (U-root+EF): %d refreshes of the same "
+                + "target, β_e = %s; \"mean\": the mean of the %d roots (eigen4's is its rectified U-root row).%n%n",
+                s.efRefreshes(), Spectrum.shortNumber(s.betaE()), s.efRefreshes()) : "\n");
         Report.Table t = new Report.Table(List.of("mapping", "bits", "quantized", "björck", "NRE %", "AE °", "AE rad",
                 "offdiag NRE %", "offdiag AE °", "λmin(Â)", "clipped", "‖VᵀV−I‖F", "note"),
                 false, true, false, true, true, true, true, true, true, true, true, true, false);
@@ -86,8 +89,8 @@ public final class TableOutput {
                     Report.fmt("%.3g", root.orthogonalityError()), note.length() > 60 ? note.substring(0, 60) + "…" : note));
         }
         sb.append(t.render());
-        sb.append(String.format(Locale.ROOT, "%n%d rows (%d per function), %.1f s%n", r.rows().size(), r.rows().size() / 2,
-                r.seconds()));
+        sb.append(String.format(Locale.ROOT, "%n%d rows (%d per function), %.1f s; %s%n", r.rows().size(),
+                r.rows().size() / 2, r.seconds(), r.throughput()));
         return sb.toString();
     }
 }

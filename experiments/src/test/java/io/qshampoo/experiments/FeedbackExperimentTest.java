@@ -40,6 +40,21 @@ class FeedbackExperimentTest {
                 BlockLayout.rowSegments(32), 1, 4, false, methods, 3, 1);
     }
 
+    /**
+     * A long step loop says how far it is: with the interval at 0 every step after the first reports its number,
+     * the percentage and the time left, then the decay's end is reported.
+     */
+    @Test
+    void theStepLoopReportsItsProgress() {
+        List<String> lines = new java.util.ArrayList<>();
+        new FeedbackExperiment(tiny(List.of(Method.EMA_FP64), 4)).run(lines::add, 0);
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("feedback: decay 1, step 1 of 4 (25.0%), ") && lines.get(0).endsWith(" s left"),
+                lines::toString);
+        assertTrue(lines.get(2).startsWith("feedback: decay 1, step 3 of 4 (75.0%)"), lines::toString);
+        assertTrue(lines.get(3).startsWith("feedback: decay 1 done in "), lines::toString);
+    }
+
     /** The reference run compared with itself: every error exactly 0 (same computations on the same data). */
     @Test
     void theUnquantizedEmaHasZeroError() {
@@ -87,6 +102,22 @@ class FeedbackExperimentTest {
         assertTrue(Files.exists(dir.resolve("nre-decay-0.5.png")) && Files.exists(dir.resolve("factor-error-decay-2.png")));
         List<String> lines = Files.readAllLines(dir.resolve("feedback-steps.csv"));
         assertEquals(1 + 2 * 3 * 3, lines.size()); // header + decays × methods × steps
+    }
+
+    /**
+     * eigen+bjorck+ef against its parent: E₀ = 0, so the first step's root is eigen+bjorck's exactly; after it the
+     * carried error changes the stored basis, and the summary prints the ratio of the two.
+     */
+    @Test
+    void eigenvectorFeedbackStartsAsItsParentAndIsComparedWithIt() {
+        Settings s = tiny(List.of(Method.EIGEN_BJORCK, Method.EIGEN_BJORCK_EF), 4);
+        DecayRun r = new FeedbackExperiment(s).run(line -> { }).get(0);
+        FeedbackExperiment.Curves plain = r.curves().get(Method.EIGEN_BJORCK);
+        FeedbackExperiment.Curves ef = r.curves().get(Method.EIGEN_BJORCK_EF);
+        assertEquals(plain.nre()[0], ef.nre()[0], 0.0);
+        assertTrue(plain.nre()[3] != ef.nre()[3], plain.nre()[3] + " = " + ef.nre()[3]);
+        String text = FeedbackOutput.text(s, List.of(r));
+        assertTrue(text.contains("eigen+bjorck+ef / eigen+bjorck ratio"), text);
     }
 
     /** Cayley rotations keep U exactly orthogonal up to rounding: ‖UᵀU − I‖_F ≤ steps·n·u·√n-ish; 1e-12 is ample. */

@@ -24,6 +24,8 @@ import io.qshampoo.shampoo.Variant;
  *   <li>DiagReal n×n (the stored root): n²/2 code bytes + 4·n·ceil(n/64) scale bytes + 4n diagonal bytes;</li>
  *   <li>the Li Fig. 2 pair (C and E of CQ+EF): n²/2 + 2·4·ceil(n(n−1)/2 / 64) + 4n;</li>
  *   <li>fp32 Shampoo: L and its root, 2·4n²;</li>
+ *   <li>eigen4: Vᵀ whole, n²/2 + 4·n·ceil(n/64), fp32 eigenvalues 4n, and the root; eigen4+ef adds the error
+ *       coordinates as a strictly-lower triangle, ceil(T/2) + 4·ceil(T/64) + 4n with T = n(n−1)/2;</li>
  * </ul>
  * plus 8 bytes of root-failure counters per factor. Blocks of order ≤ 1200: 4096 = 3·1200 + 496.
  */
@@ -41,11 +43,24 @@ class MemoryAccountingTest {
         return n * n / 2 + 8 * ceil(n * (n - 1) / 2, 64) + 4 * n;
     }
 
+    /** Eigenvectors, quantized whole: n²/2 codes and 4·n·ceil(n/64) scale bytes. */
+    private static long full(long n) {
+        return n * n / 2 + 4 * n * ceil(n, 64);
+    }
+
+    /** A strictly-lower triangle (eigen4+ef's error coordinates): ceil(T/2) codes, 4·ceil(T/64) scales, 4n diagonal. */
+    private static long lower(long n) {
+        long t = n * (n - 1) / 2;
+        return ceil(t, 2) + 4 * ceil(t, 64) + 4 * n;
+    }
+
     private static long factor(Variant v, long n) {
         long guard = 8;
         return switch (v) {
             case FP32 -> 2 * 4 * n * n + guard;
             case CQ_EF -> pair(n) + diagReal(n) + guard;
+            case EIGEN4 -> full(n) + 4 * n + diagReal(n) + guard; // Vᵀ, fp32 S, the root
+            case EIGEN4_EF -> full(n) + 4 * n + lower(n) + diagReal(n) + guard; // and the error coordinates A
             default -> throw new IllegalArgumentException(v.toString());
         };
     }
@@ -56,7 +71,7 @@ class MemoryAccountingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32", "CQ_EF"})
+    @CsvSource({"FP32", "CQ_EF", "EIGEN4", "EIGEN4_EF"})
     void matchesTheAnalyticCount(Variant v) {
         long square = 2 * factor(v, 1024); // left 1024, right 1024
         long tall = 3 * factor(v, 1200) + factor(v, 496) + 4 * factor(v, 1024); // 4 row blocks, each with a right factor
@@ -81,7 +96,7 @@ class MemoryAccountingTest {
      * 100×100 blocks are quantized (≥ 4096 elements), the small remainders stay fp32, so both storage paths count.
      */
     @ParameterizedTest
-    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "EIGEN4,SGDM", "SKETCHY,ADAMW", "SKETCHY4,SGDM", "VQ,SGDM"})
+    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "EIGEN4,SGDM", "EIGEN4_EF,ADAMW", "SKETCHY,ADAMW", "SKETCHY4,SGDM", "VQ,SGDM"})
     void blockByBlockEqualsTheWholeParameter(Variant v, MemoryAccounting.Base base) {
         List<LayerShape> shapes = LayerShape.parseList("250x130,30x5x5x5*2");
         MemoryAccounting.Settings whole = new MemoryAccounting.Settings(List.of(v), 4, Mapping.LINEAR_2,

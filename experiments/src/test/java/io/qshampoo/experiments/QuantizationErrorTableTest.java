@@ -40,7 +40,8 @@ class QuantizationErrorTableTest {
 
     @BeforeAll
     static void run() throws Exception {
-        settings = new Settings(List.of(Mapping.values()), List.of(3, 4, 8), BlockLayout.rowSegments(32), 1e-6, 1e-6, 4, 2);
+        settings = new Settings(List.of(Mapping.values()), List.of(3, 4, 8), BlockLayout.rowSegments(32), 1e-6, 1e-6, 4, 2,
+                0.95, 3);
         result = new QuantizationErrorTable(settings)
                 .run(new SyntheticMatrixSource(N, Spectrum.parse("1:32,1e-4:32"), 7), line -> { });
     }
@@ -55,7 +56,9 @@ class QuantizationErrorTableTest {
         for (Mapping m : Mapping.values()) {
             for (int b : new int[] {3, 4, 8}) {
                 for (Target t : Target.values()) {
-                    for (boolean rect : t.eigenvectors() ? new boolean[] {false, true} : new boolean[] {false}) {
+                    boolean[] ways = t.errorFeedback() ? new boolean[] {true}
+                            : t.eigenvectors() ? new boolean[] {false, true} : new boolean[] {false};
+                    for (boolean rect : ways) {
                         for (Function f : Function.values()) {
                             assertEquals(1, seen.getOrDefault(m + "/" + b + "/" + t + "/" + rect + "/" + f, 0),
                                     m + " " + b + " " + t + " rectified=" + rect + " " + f);
@@ -66,7 +69,7 @@ class QuantizationErrorTableTest {
             }
         }
         assertEquals(expected, result.rows().size());
-        assertEquals(3 * 3 * 13 * 2, expected);
+        assertEquals(3 * 3 * 15 * 2, expected);
     }
 
     @Test
@@ -170,6 +173,31 @@ class QuantizationErrorTableTest {
         }
         String text = TableOutput.text(result, settings);
         assertTrue(text.contains("U-root+B") && text.contains("offdiag NRE %"), text);
+    }
+
+    /**
+     * With one refresh the error state is still E₀ = 0, so eigen4+ef's rows are the rectified U-root row bit for
+     * bit; with three (the shared run) the carried error has changed the stored basis.
+     */
+    @Test
+    void oneErrorFeedbackRefreshIsEigen4AndMoreAreNot() throws Exception {
+        Settings one = new Settings(List.of(Mapping.LINEAR_2), List.of(4), BlockLayout.rowSegments(32), 1e-6, 1e-6, 4, 1,
+                0.5, 1);
+        Result r = new QuantizationErrorTable(one).run(new SyntheticMatrixSource(N, Spectrum.parse("1:32,1e-4:32"), 7),
+                line -> { });
+        for (Function f : Function.values()) {
+            double plain = find(r, Mapping.LINEAR_2, 4, Target.U_ROOT, true, f).nre();
+            assertEquals(plain, find(r, Mapping.LINEAR_2, 4, Target.U_ROOT_EF, true, f).nre(), 0.0, f.toString());
+            assertEquals(plain, find(r, Mapping.LINEAR_2, 4, Target.U_ROOT_EF_MEAN, true, f).nre(), 0.0, f.toString());
+        }
+        Row plain = find(Mapping.LINEAR_2, 4, Target.U_ROOT, true, Function.ROOT);
+        Row ef = find(Mapping.LINEAR_2, 4, Target.U_ROOT_EF_MEAN, true, Function.ROOT);
+        assertTrue(plain.nre() != ef.nre(), plain + " vs " + ef);
+    }
+
+    private static Row find(Result r, Mapping m, int bits, Target t, boolean rect, Function f) {
+        return r.rows().stream().filter(x -> x.mapping() == m && x.bits() == bits && x.quantized() == t
+                && x.rectified() == rect && x.f() == f).findFirst().orElseThrow();
     }
 
     private static Row find(Mapping m, int bits, Target t, boolean rect, Function f) {

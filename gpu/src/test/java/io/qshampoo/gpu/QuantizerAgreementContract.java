@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.qshampoo.quant.BlockLayout;
 import io.qshampoo.quant.BlockQuantizer;
+import io.qshampoo.quant.BlockQuantizerContract;
 import io.qshampoo.quant.CodeTable;
 import io.qshampoo.quant.CpuBlockQuantizer;
 import io.qshampoo.quant.Mapping;
@@ -25,12 +26,15 @@ import io.qshampoo.quant.StorageMode;
 import io.qshampoo.quant.TriangularPair;
 
 /**
- * The GPU quantizer against the CPU reference, bit for bit: packed codes, scales (as fp32 bit patterns), the fp32
- * diagonal, dequantized values, the triangular pair, and the exceptions (type and message). Subclasses name where the
- * GPU quantizer runs: a real device ({@link DeviceQuantizerAgreementTest}) or the host-emulated stand-in
- * ({@link EmulatedQuantizerAgreementTest}). Nothing is compared with a tolerance: the contract is bit identity.
+ * The GPU quantizer, bit for bit: quant's {@link BlockQuantizerContract} (identity with the readable
+ * {@code ReferenceBlockQuantizer} on random cases, and the official kernels' golden vectors), plus what a device
+ * implementation can get wrong beyond that, checked against the fast CPU quantizer: a grid of shapes × modes ×
+ * layouts × widths × mappings, float and double input, edge rows (zero, subnormal and huge blocks, exact midpoints),
+ * the triangular pair, and the exceptions (type and message). Subclasses name where the GPU quantizer runs: a real
+ * device ({@link DeviceQuantizerAgreementTest}) or the host-emulated stand-in ({@link EmulatedQuantizerAgreementTest}).
+ * Nothing is compared with a tolerance: the contract is bit identity.
  */
-abstract class QuantizerAgreementContract {
+abstract class QuantizerAgreementContract extends BlockQuantizerContract {
 
     static final int EXAMPLES = Integer.getInteger("QT_EXAMPLES", 200);
     static final int[] BITS = {3, 4, 8};
@@ -39,6 +43,13 @@ abstract class QuantizerAgreementContract {
 
     /** The quantizer under test for a config's table and layout (skips the test when it cannot run here). */
     protected abstract BlockQuantizer gpu(QuantizationConfig config);
+
+    /** quant's contract asks for a table and a layout; the GPU quantizer is built from the equivalent config. */
+    @Override
+    protected BlockQuantizer create(CodeTable table, BlockLayout layout) {
+        QuantizationConfig config = new QuantizationConfig(table.mapping(), table.bits(), layout, 0);
+        return gpu(table.isCustom() ? config.withCustomTable(table) : config);
+    }
 
     /** Skips before a property starts: QuickTheories would report an assumption inside a property as a falsification. */
     @BeforeEach

@@ -34,6 +34,8 @@ public final class Bjorck {
      * {@code steps} Björck steps applied to a copy of w (n×k with k ≤ n, finite).
      *
      * @param steps ≥ 0; 0 returns a copy
+     * @throws IllegalArgumentException if w is not finite, not n×k with 1 ≤ k ≤ n, or has (before a step) a
+     *         column of squared norm ≥ 2: outside the convergence region ‖WᵀW − I‖₂ &lt; 1
      */
     public DMatrixRMaj orthonormalize(DMatrixRMaj w, int steps) {
         MatrixChecks.requireFinite(w, "matrix");
@@ -50,6 +52,7 @@ public final class Bjorck {
         DMatrixRMaj wg = new DMatrixRMaj(w.numRows, k);
         for (int s = 0; s < steps; s++) {
             kernels.multTransA(cur, cur, gram);
+            requireConvergent(gram, s);
             kernels.mult(cur, gram, wg);
             // cur ← 1.5·cur − 0.5·cur·gram
             for (int i = 0; i < cur.getNumElements(); i++) {
@@ -57,6 +60,23 @@ public final class Bjorck {
             }
         }
         return cur;
+    }
+
+    /**
+     * Refuses a Gram matrix WᵀW outside the region where the iteration is known to converge: a squared column norm
+     * (WᵀW)_jj ≥ 2 means σ_max² ≥ 2, so ‖WᵀW − I‖₂ ≥ 1, where the step can grow the error without bound (entries
+     * of 1e30 reach infinity within three steps). Cost O(k).
+     */
+    private static void requireConvergent(DMatrixRMaj gram, int step) {
+        final int k = gram.numCols;
+        for (int j = 0; j < k; j++) {
+            double d = gram.data[j * k + j];
+            if (!(d < 2)) {
+                throw new IllegalArgumentException(String.format("Björck step %d: column %d has squared norm %.6e;"
+                        + " expected near-orthonormal columns (‖WᵀW − I‖₂ < 1, so every squared column norm < 2)",
+                        step, j, d));
+            }
+        }
     }
 
     /** ‖WᵀW − I‖_F, the orthonormality defect. Cost 2nk² flops. */

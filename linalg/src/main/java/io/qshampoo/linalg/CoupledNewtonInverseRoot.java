@@ -58,8 +58,9 @@ public final class CoupledNewtonInverseRoot implements InverseRoot {
 
     /**
      * The iteration on A as given, symmetric or not, as the official naive 4-bit code runs it on a dequantized
-     * statistic: no symmetry or definiteness check (an unsuitable input shows as a root that did not converge or
-     * is not finite); the ridge needs a power-iteration or absolute {@link Ridge} (an exact λmax needs symmetry).
+     * statistic: no symmetry or definiteness check (an unsuitable input shows as a root that did not converge, or as
+     * an {@link ArithmeticException} when the iteration diverged to a non-finite root); the ridge needs a
+     * power-iteration or absolute {@link Ridge} (an exact λmax needs symmetry).
      */
     @Override
     public RootResult computeAsGiven(DMatrixRMaj a, int p) {
@@ -71,8 +72,34 @@ public final class CoupledNewtonInverseRoot implements InverseRoot {
     }
 
     private RootResult iterate(DMatrixRMaj shifted, double r, int p) {
+        // z = (1 + p)/(2‖Â‖_F) overflows for a subnormal Â (and underflows near overflow). The iteration is
+        // equivariant under Â ↦ 2^(−p·q)·Â, X ↦ 2^q·X, exactly in floating point, so such a matrix is iterated at
+        // order 1 and X scaled back; matrices in the usual range are not touched (their results stay bit-identical).
+        double max = CommonOps_DDRM.elementMaxAbs(shifted);
+        if (max > 0 && Double.isFinite(max) && (max < 0x1p-500 || max > 0x1p500)) {
+            int q = Math.floorDiv(Math.getExponent(max * 0x1p54) - 54, p); // getExponent(subnormal) is −1023
+            DMatrixRMaj scaled = shifted.copy();
+            for (int i = 0; i < scaled.getNumElements(); i++) {
+                scaled.data[i] = Math.scalb(scaled.data[i], -p * q);
+            }
+            RootResult s = iterate(scaled, r, p);
+            DMatrixRMaj x = s.root();
+            for (int i = 0; i < x.getNumElements(); i++) {
+                x.data[i] = Math.scalb(x.data[i], -q);
+                if (!Double.isFinite(x.data[i])) {
+                    throw new IllegalArgumentException(String.format("the inverse %d-th root of matrix + %.3e*I does not"
+                            + " fit in a double: its largest magnitude is %.6e; expected an order-%d root below"
+                            + " Double.MAX_VALUE (add a larger ridge)", p, r, max, p));
+                }
+            }
+            return new RootResult(x, p, r, s.iterations(), RootResult.residual(x, shifted, p, kernels), s.converged());
+        }
         final int n = shifted.numRows;
         double norm = NormOps_DDRM.normF(shifted);
+        if (norm == 0) {
+            throw new IllegalArgumentException("matrix + " + r + "*I is the zero " + MatrixChecks.shape(shifted)
+                    + " matrix; expected a nonzero matrix (the zero matrix has no inverse root)");
+        }
         double z = (1.0 + p) / (2.0 * norm);
 
         DMatrixRMaj x = MatrixPower.scaledIdentity(n, Math.pow(z, 1.0 / p));
@@ -106,6 +133,14 @@ public final class CoupledNewtonInverseRoot implements InverseRoot {
             mNext = swap;
             error = newError;
             iterations++;
+        }
+        for (int k = 0; k < n * n; k++) {
+            if (!Double.isFinite(x.data[k])) {
+                // only on the as-given path (an asymmetric or indefinite input) without a growth guard
+                throw new ArithmeticException("coupled Newton iteration for the inverse " + p + "-th root diverged: root["
+                        + k / n + ", " + k % n + "] is " + x.data[k] + " after " + iterations + " iterations (error "
+                        + error + "); expected a finite root (use a growth limit, or a symmetric positive definite input)");
+            }
         }
         double residual = RootResult.residual(x, shifted, p, kernels);
         return new RootResult(x, p, r, iterations, residual, error <= settings.tolerance());

@@ -87,6 +87,23 @@ final class EjmlKernels implements DenseKernels {
 
     @Override
     public SymmetricEigen symmetricEigen(DMatrixRMaj a) {
+        // EJML's QR iteration neither converges nor stays accurate on subnormal entries (its shifts and
+        // deflation tests underflow); the decomposition is equivariant under scaling by a power of two, which is
+        // exact, so such a matrix (or one near overflow) is decomposed at order 1 and the eigenvalues scaled back.
+        // Matrices in the usual range are not touched (their results stay bit-identical).
+        int e = scalingExponent(a);
+        if (e != 0) {
+            DMatrixRMaj scaled = a.copy();
+            for (int i = 0; i < scaled.getNumElements(); i++) {
+                scaled.data[i] = Math.scalb(scaled.data[i], -e);
+            }
+            SymmetricEigen s = symmetricEigen(scaled);
+            double[] values = s.values().clone();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Math.scalb(values[i], e);
+            }
+            return new SymmetricEigen(values, s.vectors());
+        }
         final int n = a.numRows;
         for (int budget : EIGEN_ITERATION_BUDGETS) {
             SymmetricQRAlgorithmDecomposition_DDRM eig =
@@ -128,11 +145,12 @@ final class EjmlKernels implements DenseKernels {
         // Entries near the ends of the double range (subnormal gradients, say) defeat both SVDs below; the SVD is
         // equivariant under scaling by a power of two, which is exact, so such a matrix is scaled to order 1 first.
         // Matrices in the usual range are not touched (their results stay bit-identical).
-        double max = CommonOps_DDRM.elementMaxAbs(m);
-        if (max > 0 && Double.isFinite(max) && (max < 0x1p-500 || max > 0x1p500)) {
-            int e = Math.getExponent(max);
+        int e = scalingExponent(m);
+        if (e != 0) {
             DMatrixRMaj scaled = m.copy();
-            CommonOps_DDRM.scale(Math.scalb(1.0, -e), scaled);
+            for (int i = 0; i < scaled.getNumElements(); i++) {
+                scaled.data[i] = Math.scalb(scaled.data[i], -e); // 2^−e itself overflows for a subnormal max
+            }
             ThinSvd t = thinSvd(scaled);
             double[] sigma = t.sigma().clone();
             for (int i = 0; i < sigma.length; i++) {
@@ -161,6 +179,19 @@ final class EjmlKernels implements DenseKernels {
                     + " matrix (EJML and Commons Math both returned non-finite or non-orthonormal factors)");
         }
         return t;
+    }
+
+    /**
+     * The exponent e of max|m| (subnormals included) when it lies outside [2^-500, 2^500], so that m·2^−e has its
+     * largest magnitude in [1, 2); 0 for a matrix in that range, a zero matrix or a non-finite one.
+     */
+    private static int scalingExponent(DMatrixRMaj m) {
+        double max = CommonOps_DDRM.elementMaxAbs(m);
+        if (max > 0 && Double.isFinite(max) && (max < 0x1p-500 || max > 0x1p500)) {
+            // getExponent reports every subnormal as −1023; 2^54 lifts it into the normal range exactly
+            return Math.getExponent(max * 0x1p54) - 54;
+        }
+        return 0;
     }
 
     /** Sorts descending, completes null columns, and returns null unless σ is finite and U orthonormal. */

@@ -11,7 +11,8 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>This is the algorithm, not LAPACK's blocked code: rounding differs from {@code dgeqrf} at the level of a few
  * ulps, the signs never do (except for a column whose α is within rounding of 0). Plain 2-norms are used (no
- * {@code dnrm2} scaling): inputs here are statistics far from the overflow range.
+ * {@code dnrm2} scaling); a matrix whose largest magnitude lies outside [2^-500, 2^500] (subnormal entries, say)
+ * is first scaled by a power of two, exactly, and R scaled back.
  *
  * <p>Cost: 2mk² − 2k³/3 flops for R, the same again for Q; no allocation beyond Q, R and one work row.
  */
@@ -37,17 +38,24 @@ public final class HouseholderQr {
      * @throws IllegalArgumentException for another shape or a non-finite entry
      */
     public static Result factor(DMatrixRMaj a, QrSignRule rule) {
-        MatrixChecks.requireFinite(a, "matrix");
-        if (rule == null) {
-            throw new IllegalArgumentException("QR sign rule is null; expected one of "
-                    + java.util.Arrays.toString(QrSignRule.values()));
-        }
+        requireFactorable(a, rule);
         final int m = a.numRows;
         final int k = a.numCols;
-        if (k < 1 || k > m) {
-            throw new IllegalArgumentException("matrix is " + MatrixChecks.shape(a) + "; expected m x k with 1 <= k <= m");
+        // The plain 2-norms below underflow for entries under about 2^-537 (a subnormal column would not be
+        // reflected at all, losing its entries below the diagonal) and overflow above 2^511. QR is equivariant
+        // under scaling by a power of two, which is exact, so such a matrix is factored at order 1 and R scaled
+        // back; matrices in the usual range are not touched (their results stay bit-identical).
+        double max = 0;
+        for (int i = 0; i < m * k; i++) {
+            max = Math.max(max, Math.abs(a.data[i]));
         }
+        int e = max > 0 && (max < 0x1p-500 || max > 0x1p500) ? Math.getExponent(max * 0x1p54) - 54 : 0;
         double[] w = a.copy().data; // overwritten by R above the diagonal and the reflectors v below it
+        if (e != 0) {
+            for (int i = 0; i < m * k; i++) {
+                w[i] = Math.scalb(w[i], -e);
+            }
+        }
         double[] tau = new double[k];
         double[] dot = new double[k];
         for (int j = 0; j < k; j++) {
@@ -93,6 +101,11 @@ public final class HouseholderQr {
         for (int i = 0; i < k; i++) {
             System.arraycopy(w, i * k + i, r.data, i * k + i, k - i);
         }
+        if (e != 0) {
+            for (int i = 0; i < k * k; i++) {
+                r.data[i] = Math.scalb(r.data[i], e);
+            }
+        }
         // Q = H₀·…·H_{k−1}·I(:, 0:k), accumulated from the last reflector (dorg2r).
         DMatrixRMaj q = new DMatrixRMaj(m, k);
         for (int i = 0; i < k; i++) {
@@ -114,18 +127,48 @@ public final class HouseholderQr {
                 }
             }
         }
+        Result result = new Result(q, r);
+        applySignRule(result, rule);
+        return result;
+    }
+
+    /**
+     * The checks of {@link #factor}, for every backend's QR: a finite m×k matrix with 1 ≤ k ≤ m and a sign rule.
+     *
+     * @throws IllegalArgumentException otherwise, saying what was found
+     */
+    public static void requireFactorable(DMatrixRMaj a, QrSignRule rule) {
+        MatrixChecks.requireFinite(a, "matrix");
+        if (rule == null) {
+            throw new IllegalArgumentException("QR sign rule is null; expected one of "
+                    + java.util.Arrays.toString(QrSignRule.values()));
+        }
+        final int m = a.numRows;
+        final int k = a.numCols;
+        if (k < 1 || k > m) {
+            throw new IllegalArgumentException("matrix is " + MatrixChecks.shape(a) + "; expected m x k with 1 <= k <= m");
+        }
+    }
+
+    /**
+     * Applies a sign rule to a Householder factorization in place: {@link QrSignRule#POSITIVE_DIAGONAL} negates column
+     * j of Q and row j of R wherever R(j, j) &lt; 0 (Q·R unchanged); {@link QrSignRule#HOUSEHOLDER} keeps the
+     * reflectors' signs. Cost O(mk).
+     */
+    public static void applySignRule(Result result, QrSignRule rule) {
+        final int m = result.q().numRows;
+        final int k = result.q().numCols;
         if (rule == QrSignRule.POSITIVE_DIAGONAL) {
             for (int j = 0; j < k; j++) {
-                if (r.data[j * k + j] < 0) {
+                if (result.r().data[j * k + j] < 0) {
                     for (int i = 0; i < m; i++) {
-                        q.data[i * k + j] = -q.data[i * k + j];
+                        result.q().data[i * k + j] = -result.q().data[i * k + j];
                     }
                     for (int c = j; c < k; c++) {
-                        r.data[j * k + c] = -r.data[j * k + c];
+                        result.r().data[j * k + c] = -result.r().data[j * k + c];
                     }
                 }
             }
         }
-        return new Result(q, r);
     }
 }

@@ -16,7 +16,9 @@ public interface InverseRoot {
     /**
      * @param a symmetric PSD matrix; not modified
      * @param p root order, ≥ 1
-     * @throws IllegalArgumentException     if a is not square, finite and symmetric, or p &lt; 1
+     * @throws IllegalArgumentException     if a is not square, finite and symmetric, p &lt; 1, or the root does
+     *                                      not fit in a double (an eigenvalue of a + r·I below
+     *                                      Double.MAX_VALUE^(−p), e.g. a subnormal one for p = 1)
      * @throws NotPositiveDefiniteException if a + r·I is not positive definite
      */
     RootResult compute(DMatrixRMaj a, int p);

@@ -101,11 +101,18 @@ public final class SyntheticMatrices {
     /** Replaces a by (a + aᵀ)/2 in place. Cost O(n²). */
     public static void symmetrize(DMatrixRMaj a) {
         final int n = a.numRows;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double m = 0.5 * (a.data[i * n + j] + a.data[j * n + i]);
-                a.data[i * n + j] = m;
-                a.data[j * n + i] = m;
+        final int tile = 32; // tiles of the upper triangle with their mirrors: both stay in cache (same values, any order)
+        for (int i0 = 0; i0 < n; i0 += tile) {
+            for (int j0 = i0; j0 < n; j0 += tile) {
+                int iEnd = Math.min(i0 + tile, n);
+                int jEnd = Math.min(j0 + tile, n);
+                for (int i = i0; i < iEnd; i++) {
+                    for (int j = Math.max(j0, i + 1); j < jEnd; j++) {
+                        double m = 0.5 * (a.data[i * n + j] + a.data[j * n + i]);
+                        a.data[i * n + j] = m;
+                        a.data[j * n + i] = m;
+                    }
+                }
             }
         }
     }

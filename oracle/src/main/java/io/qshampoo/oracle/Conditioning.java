@@ -13,7 +13,7 @@ import io.qshampoo.shampoo.ShampooConfig;
  * κ = (λmax + r)/(λmin + r) of one Kronecker factor's statistic as the reference holds it at a step, with the
  * ridge its root adds: r = ε·λmax for the dense variants (Li et al. Eqs. 6, 12), r = sketchEpsilon·(σ₁² + ρ) for
  * Sketchy. The statistic is read from {@code ShampooOptimizer.inspect()}: L (fp32, vq), C·Cᵀ (cq, cq+ef),
- * the eigenvalue estimates S (eigen4), or the sketch's spectrum {σᵢ² + ρ} ∪ {ρ} (sketchy; {σᵢ² : σᵢ > 0} when
+ * the eigenvalue estimates S (eigen4, eigen4+ef), or the sketch's spectrum {σᵢ² + ρ} ∪ {ρ} (sketchy; {σᵢ² : σᵢ > 0} when
  * ρ = 0 and the conventions drop the zero-tail complement). Negative eigenvalues
  * of a dequantized L count as 0. Cost: one symmetric eigendecomposition (dense variants), O(n³).
  */
@@ -50,7 +50,7 @@ final class Conditioning {
                 min = e.min();
                 ridge = config.epsilon() * max;
             }
-            case EIGEN4 -> {
+            case EIGEN4, EIGEN4_EF -> {
                 DMatrixRMaj s = states.get(prefix + ".S");
                 max = CommonOps_DDRM.elementMax(s);
                 min = CommonOps_DDRM.elementMin(s);

@@ -31,12 +31,12 @@ final class EigenbasisIndeterminacy {
     private final Map<String, double[]> worst = new HashMap<>();
 
     EigenbasisIndeterminacy(ShampooConfig cfg, Precision precision) {
-        this.applies = cfg.variant() == Variant.EIGEN4 && cfg.quantized();
+        this.applies = (cfg.variant() == Variant.EIGEN4 || cfg.variant() == Variant.EIGEN4_EF) && cfg.quantized();
         this.unitRoundoff = precision.unitRoundoff();
         this.threshold = applies ? halfSmallestRelativeStep(cfg.quantization().table()) : Double.POSITIVE_INFINITY;
     }
 
-    /** Whether the variant is quantized eigen4 (nothing to watch otherwise). */
+    /** Whether the variant is quantized eigen4 or eigen4+ef (nothing to watch otherwise). */
     boolean applies() {
         return applies;
     }
@@ -78,7 +78,7 @@ final class EigenbasisIndeterminacy {
 
     /**
      * Why the divergence {@code c} does not show a fault, or null when it may: the diverging state is an eigen4
-     * factor's V, S or root (or their records) and that side's statistic was too ill-conditioned for the other
+     * factor's V, S, root or error state A (or their records) and that side's statistic was too ill-conditioned for the other
      * side's precision.
      */
     String explain(StateComparison c) {
@@ -92,7 +92,7 @@ final class EigenbasisIndeterminacy {
                 continue;
             }
             String state = key.substring(side.length() + 1);
-            if (!(state.startsWith("V") || state.startsWith("S") || state.startsWith("root"))) {
+            if (!(state.startsWith("V") || state.startsWith("S") || state.startsWith("root") || state.startsWith("A"))) {
                 return null;
             }
             double kappa = e.getValue()[0];

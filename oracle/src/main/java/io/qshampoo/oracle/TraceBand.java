@@ -49,16 +49,18 @@ final class TraceBand {
      * The band replays of a trace without quantized states (see the class comment).
      *
      * @param base a fresh base optimizer per call
+     * @param pool runs the blocks of each replay in parallel, or null
      */
     static TraceBand start(ShampooConfig cfg, java.util.function.Supplier<BaseOptimizer> base, double lr, String name,
-                           DenseTensor initial, Precision precision) {
+                           DenseTensor initial, Precision precision, java.util.concurrent.ExecutorService pool) {
         TraceBand band = new TraceBand(name);
         for (RoundedKernels.Summation s : new RoundedKernels.Summation[] {RoundedKernels.Summation.SEQUENTIAL,
                 RoundedKernels.Summation.BLOCKED}) {
             DenseTensor w = initial.copy();
             band.parameters.add(w);
-            band.replays.add(ShampooOptimizer.builder(cfg, base.get(), lr).parameter(name, w)
-                    .kernels(new RoundedKernels(precision, s)).build());
+            ShampooOptimizer.Builder b = ShampooOptimizer.builder(cfg, base.get(), lr).parameter(name, w)
+                    .kernels(new RoundedKernels(precision, s));
+            band.replays.add((pool == null ? b : b.blockPool(pool)).build());
         }
         return band;
     }

@@ -36,7 +36,7 @@ import io.qshampoo.shampoo.Variant;
  *
  * <pre>{@code
  * { "format": "qshampoo-trace/1",
- *   "variant": "cq+ef",                                   // fp32, vq, cq, cq+ef, eigen4, sketchy, sketchy4
+ *   "variant": "cq+ef",                                   // fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4
  *   "conventions": "official",                            // or "qshampoo" (default); see docs/conventions.md
  *   "codeTable": "table.npy",                             // optional: the other side's float32 code table
  *   "config": { "beta": 0.95, "t1": 1, "t2": 2, "bits": 4, "minQuantizedElements": 0, ... },
@@ -152,7 +152,8 @@ public record TraceManifest(String format, String variant, String conventions, S
 
     private void validate() {
         require(FORMAT.equals(format), "\"format\" is " + quote(format) + "; expected \"" + FORMAT + "\"");
-        require(variant != null, "\"variant\" is missing; expected one of fp32, vq, cq, cq+ef, eigen4, sketchy, sketchy4");
+        require(variant != null, "\"variant\" is missing; expected one of fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, "
+                + "sketchy4");
         Variant.fromId(variant);
         require(optimizer != null && optimizer.name() != null && optimizer.lr() != null,
                 "\"optimizer\" needs at least \"name\" and \"lr\"");
@@ -297,6 +298,9 @@ public record TraceManifest(String format, String variant, String conventions, S
             b.epsilon(c.sketchEpsilon());
         }
         if (c.betaE() != null) {
+            Variant v = Variant.fromId(variant);
+            require(v == Variant.CQ_EF || v == Variant.EIGEN4_EF, "\"config.betaE\" applies to cq+ef and eigen4+ef only "
+                    + "(error feedback); the variant is " + variant);
             b.betaE(c.betaE());
         }
         ShampooConfig d = ShampooConfig.defaults();
@@ -342,8 +346,9 @@ public record TraceManifest(String format, String variant, String conventions, S
             b.startStep(c.startStep());
         }
         if (c.bjorckUpdateSteps() != null || c.bjorckRootSteps() != null) {
-            require(Variant.fromId(variant) == Variant.EIGEN4, "\"config.bjorckUpdateSteps\" and \"bjorckRootSteps\" apply to "
-                    + "eigen4 only; the variant is " + variant);
+            Variant v = Variant.fromId(variant);
+            require(v == Variant.EIGEN4 || v == Variant.EIGEN4_EF, "\"config.bjorckUpdateSteps\" and \"bjorckRootSteps\" "
+                    + "apply to eigen4 and eigen4+ef only; the variant is " + variant);
             b.bjorckSteps(c.bjorckUpdateSteps() != null ? c.bjorckUpdateSteps() : 1,
                     c.bjorckRootSteps() != null ? c.bjorckRootSteps() : 4);
         }

@@ -32,7 +32,8 @@ import io.qshampoo.oracle.npy.NpyLoader;
  *
  * <p>Eigenvector matrices (V, and the sketch basis U) are determined only up to the sign of each column; the
  * other side's columns are flipped to match before the comparison (the report says how many). Codes of V are
- * compared as stored.
+ * compared as stored, and so is eigen4+ef's error state A (skew, in the basis' own coordinates, whose signs it
+ * carries: compare A only with a side that keeps the same eigenvector signs).
  *
  * <p>Everything the manifest names — state keys, record tags, files — is checked before the first step, so a
  * typo fails at once with exit code 2 rather than after a long replay.
@@ -45,9 +46,13 @@ public final class TraceReplay {
     private final TraceManifest manifest;
     private final NpyLoader loader;
     private final String name;
-    private final java.util.function.UnaryOperator<ShampooConfig> configure;
     /** The calibrated float band's replays (null for quantized traces or a fixed NRE tolerance). */
     private TraceBand band;
+    /** Runs the blocks of the parameter in parallel, or null: one after the other. */
+    private java.util.concurrent.ExecutorService pool;
+    private int workers = 1;
+    private java.util.function.Consumer<String> progress = line -> { };
+    private String throughput = "";
 
     /**
      * @param manifest the manifest
@@ -55,16 +60,37 @@ public final class TraceReplay {
      * @param name     the manifest's file name, for messages
      */
     public TraceReplay(TraceManifest manifest, NpyLoader loader, String name) {
-        this(manifest, loader, name, java.util.function.UnaryOperator.identity());
-    }
-
-    /** Test hook: the replay runs with {@code configure} applied to the manifest's config (e.g. its conventions). */
-    TraceReplay(TraceManifest manifest, NpyLoader loader, String name,
-                java.util.function.UnaryOperator<ShampooConfig> configure) {
         this.manifest = manifest;
         this.loader = loader;
         this.name = name;
-        this.configure = configure;
+    }
+
+    /**
+     * Replays the parameter's blocks in parallel on {@code pool} ({@link ShampooOptimizer.Builder#blockPool}): the
+     * same states, bit for bit, and so the same report, on any number of workers.
+     *
+     * @param workers the pool's threads, for the throughput line
+     * @return this
+     */
+    public TraceReplay withBlockPool(java.util.concurrent.ExecutorService pool, int workers) {
+        if (pool == null || workers < 1) {
+            throw new IllegalArgumentException("a block pool and at least one worker are needed; found " + pool + ", "
+                    + workers);
+        }
+        this.pool = pool;
+        this.workers = workers;
+        return this;
+    }
+
+    /** Receives one {@link WorkProgress} line per replayed step. */
+    public TraceReplay withProgress(java.util.function.Consumer<String> sink) {
+        this.progress = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /** After {@link #run()}: the blocks replayed per second against the workers and the cores. */
+    public String throughput() {
+        return throughput;
     }
 
     /**
@@ -75,12 +101,13 @@ public final class TraceReplay {
      */
     public TraceReport run() {
         TraceBounds.check(manifest, loader, name, Runtime.getRuntime().maxMemory());
-        ShampooConfig cfg = configure.apply(withCodeTable(manifest.shampooConfig()));
+        ShampooConfig cfg = withCodeTable(manifest.shampooConfig());
         TraceManifest.Parameter param = manifest.parameter();
         DenseTensor w = initial(param);
         DenseTensor w0 = w.copy();
-        ShampooOptimizer opt = ShampooOptimizer.builder(cfg, manifest.baseOptimizer(), manifest.optimizer().lr())
-                .parameter(param.name(), w).build();
+        ShampooOptimizer.Builder builder = ShampooOptimizer.builder(cfg, manifest.baseOptimizer(),
+                manifest.optimizer().lr()).parameter(param.name(), w);
+        ShampooOptimizer opt = (pool == null ? builder : builder.blockPool(pool)).build();
         TreeMap<Integer, Map<String, String>> states = manifest.stateSteps();
         TreeMap<Integer, Map<String, String>> records = manifest.recordSteps();
         checkNames(opt, states, records, param.name());
@@ -88,7 +115,9 @@ public final class TraceReplay {
         boolean quantized = opt.storedRecords().keySet().stream().anyMatch(t -> t.endsWith(".codes"));
         band = fixedNre() || quantized ? null
                 : TraceBand.start(cfg, manifest::baseOptimizer, manifest.optimizer().lr(), param.name(), w0,
-                        manifest.precisionValue());
+                        manifest.precisionValue(), pool);
+        int blocks = Math.max(1, opt.blockCount(param.name()));
+        WorkProgress work = new WorkProgress("check trace", "block-steps", manifest.steps() * blocks, workers, progress);
 
         List<StateComparison> results = new ArrayList<>();
         StateComparison first = null;
@@ -102,6 +131,7 @@ public final class TraceReplay {
                 throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
                         + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
             }
+            work.done(blocks, "step " + k);
             boolean compared = states.containsKey(k) || records.containsKey(k);
             if (!compared && (first != null || !basis.applies())) {
                 continue;
@@ -127,6 +157,7 @@ public final class TraceReplay {
                 first = first == null && !c.ok() ? c : first;
             }
         }
+        throughput = work.summary();
         return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first,
                 basis.explain(first));
     }
@@ -261,7 +292,7 @@ public final class TraceReplay {
             return switch (cfg.variant()) {
                 case FP32, VQ -> "L";
                 case CQ, CQ_EF -> "C";
-                case EIGEN4 -> "V";
+                case EIGEN4, EIGEN4_EF -> "V";
                 case SKETCHY, SKETCHY4 -> null;
             };
         }
@@ -272,16 +303,22 @@ public final class TraceReplay {
             int n = order(side);
             int d = blockSize(f);
             double kappa = kappa(side);
-            long codes = "C".equals(state) || "E".equals(state) ? (long) n * (n - 1) / 2
+            boolean triangle = "C".equals(state) || "E".equals(state) || "A".equals(state);
+            long codes = triangle ? (long) n * (n - 1) / 2
                     : "U".equals(state) ? (long) n * ours.get(side + ".U").numCols : (long) n * n;
             DMatrixRMaj x = ours.get(side + "." + state);
-            double spread = spread(x);
+            // A (eigen4+ef) is compared as the skew n×n matrix but stored as its strictly lower triangle, whose
+            // Frobenius norm is ‖A‖_F/√2: the spread of the stored values is √2 times that of A.
+            double spread = "A".equals(state) ? Math.sqrt(2) * spread(x) : spread(x);
             double ratio = 1;
             double upstream = 0;
-            if ("E".equals(state)) {
-                TraceTolerance.Value c = tolerance(f, "C");
+            if ("E".equals(state) || "A".equals(state)) {
+                // An error state is a small difference of the factor it belongs to (C, or the eigenvectors V): its
+                // relative tolerance is the factor's, scaled by ‖factor‖/‖error‖.
+                String factor = "E".equals(state) ? "C" : "V";
+                TraceTolerance.Value c = tolerance(f, factor);
                 double e = x == null ? 0 : NormOps_DDRM.normF(x);
-                double cn = NormOps_DDRM.normF(ours.get(side + ".C"));
+                double cn = NormOps_DDRM.normF(ours.get(side + "." + factor));
                 ratio = e > 0 ? Math.max(1, cn / e) : 1;
                 upstream = ((Number) c.ingredients().get("flipTerm")).doubleValue();
             } else if ("root".equals(state) && statistic() != null) {
@@ -424,7 +461,7 @@ public final class TraceReplay {
                 return f.rest().startsWith("error") ? "E" : "C";
             }
             return switch (f.state()) {
-                case "L", "C", "E", "V", "S", "U", "sigma", "rho", "root" -> f.state();
+                case "L", "C", "E", "A", "V", "S", "U", "sigma", "rho", "root" -> f.state();
                 case "sketch" -> f.rest().isEmpty() || f.rest().startsWith("Ut.") ? "U" : f.rest();
                 default -> "C";
             };
@@ -437,7 +474,7 @@ public final class TraceReplay {
             }
             int bits = cfg.bits();
             int n = order(f.sidePrefix());
-            boolean lower = "C".equals(f.state());
+            boolean lower = "C".equals(f.state()) || "A".equals(f.state());
             int count = lower ? n * (n - 1) / 2 : n * n;
             if (PackedCodes.byteLength(bits, count) != mine.length) {
                 count = mine.length * 8 / bits;

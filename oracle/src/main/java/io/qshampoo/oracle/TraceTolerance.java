@@ -105,14 +105,14 @@ final class TraceTolerance {
         double base = switch (state) {
             case "L" -> delta;
             case "root" -> (kappa / p + 1) * safety * d * u * (h + 1);
-            case "E" -> ratio * kappa * delta;
+            case "E", "A" -> ratio * kappa * delta;
             default -> kappa * delta;
         };
         int allowed = quantized ? allowedFlips(codes, base) : 0;
         double flips = quantized ? flipTerm(allowed, spread) : 0;
         double inherited = switch (state) {
             case "root" -> kappa / p * upstream;
-            case "E" -> ratio * upstream;
+            case "E", "A" -> ratio * upstream;
             default -> 0;
         };
         double total = base + flips + inherited;
@@ -154,6 +154,7 @@ final class TraceTolerance {
             case "L" -> "c·d·u_eff·H";
             case "root" -> "(κ/p + 1)·c·d·u_eff·(H + 1) + flips + (κ/p)·statistic flips";
             case "E" -> "(‖C‖/‖E‖)·(κ·c·d·u_eff·H + C flips) + flips";
+            case "A" -> "(‖V‖/‖A‖)·(κ·c·d·u_eff·H + V flips) + flips";
             default -> "κ·c·d·u_eff·H + flips";
         };
     }

@@ -2,7 +2,8 @@ package io.qshampoo.quant;
 
 /**
  * The block quantizer Q and dequantizer D of Li et al. §3.2 (Eqs. 3–4) on plain row-major arrays: the seam
- * where a GPU implementation replaces the CPU reference {@link CpuBlockQuantizer}. The optimizer takes one through
+ * where a GPU implementation replaces the fast CPU one, {@link CpuBlockQuantizer}. {@link ReferenceBlockQuantizer}
+ * is the contract written out literally, the reference every implementation equals bit for bit. The optimizer takes one through
  * {@code ShampooOptimizer.Builder.quantizer} and quantizes every stored matrix with it (dequantization of a
  * {@link QuantizedMatrix} is a table lookup done on the CPU; {@link TriangularPair} uses the quantizer for both).
  *

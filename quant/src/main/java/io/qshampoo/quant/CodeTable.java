@@ -134,7 +134,8 @@ public final class CodeTable {
      * (fp32 midpoints, ties to the even index), so a quantizer with this table reproduces the other side's codes.
      *
      * @param nominal the mapping the table stands for (reports and checks of the configuration use it)
-     * @param values  2^b entries for b = 3, 4 or 8: finite, within [−1, 1], strictly increasing (copied)
+     * @param values  2^b entries for b = 3, 4 or 8: finite, within [−1, 1], strictly increasing, each pair of
+     *                neighbours with its fp32 midpoint strictly between them (copied)
      * @throws IllegalArgumentException naming the first entry that breaks a condition
      */
     public static CodeTable custom(Mapping nominal, float[] values) {
@@ -154,6 +155,16 @@ public final class CodeTable {
             if (k > 0 && !(values[k - 1] < v)) {
                 throw new IllegalArgumentException("custom code table entries " + (k - 1) + " and " + k + " are "
                         + values[k - 1] + " and " + v + "; expected strictly increasing entries");
+            }
+        }
+        for (int k = 0; k + 1 < values.length; k++) {
+            // The encoding rule compares with fp32 midpoints; one that rounds onto an entry (neighbours one ulp
+            // apart, or subnormal ones) would send that entry to its neighbour's code, or unsort the thresholds.
+            float m = (values[k] + values[k + 1]) * 0.5f;
+            if (!(values[k] < m && m < values[k + 1])) {
+                throw new IllegalArgumentException("custom code table entries " + k + " and " + (k + 1) + " are "
+                        + values[k] + " and " + values[k + 1] + ", whose fp32 midpoint rounds to " + m
+                        + "; expected entries far enough apart (at least 2 ulps) that it lies strictly between them");
             }
         }
         return new CodeTable(nominal, bits, values.clone(), true);
@@ -232,8 +243,16 @@ public final class CodeTable {
         return values.length;
     }
 
-    /** Entry M(code) (fp32). */
+    /**
+     * Entry M(code) (fp32).
+     *
+     * @throws IllegalArgumentException if code lies outside [0, 2^b)
+     */
     public float value(int code) {
+        if (code < 0 || code >= values.length) {
+            throw new IllegalArgumentException("code " + code + " is outside [0, " + values.length + "); expected a "
+                    + bits + "-bit code of " + this);
+        }
         return values[code];
     }
 

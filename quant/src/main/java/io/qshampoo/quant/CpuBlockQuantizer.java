@@ -5,8 +5,8 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
 
 /**
- * The CPU reference {@link BlockQuantizer}: plain Java loops that follow the contract step by step, in
- * fp32 (Java float arithmetic is IEEE binary32 with round-to-nearest-even, no fused multiply-add and no
+ * The fast CPU {@link BlockQuantizer}: the contract's steps fused into tight loops (and, on JDK 25, vector lanes),
+ * bit-identical to the readable {@link ReferenceBlockQuantizer}, in fp32 (Java float arithmetic is IEEE binary32 with round-to-nearest-even, no fused multiply-add and no
  * flush-to-zero, like CUDA without {@code --use_fast_math}).
  *
  * <p>Implementation notes, none of which changes a result:

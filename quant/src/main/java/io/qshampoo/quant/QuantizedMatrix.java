@@ -139,18 +139,15 @@ public final class QuantizedMatrix {
      * whatever {@code config.minElements()} says.
      *
      * @throws IllegalArgumentException if a buffer's length does not match the shape, mode and config (the
-     *                                  message gives the expected length), or a scale is negative or not finite
+     *                                  message gives the expected length), a scale is negative or not finite,
+     *                                  or a diagonal entry is not finite
      */
     public static QuantizedMatrix fromStorage(int rows, int cols, StorageMode mode, QuantizationConfig config,
                                               byte[] codes, float[] scales, float[] diagonal) {
         Objects.requireNonNull(config, "config");
         QuantizerChecks.shape(rows, cols, mode);
         QuantizerChecks.buffers(codes, scales, diagonal, rows, cols, mode, config.bits(), config.layout());
-        for (int k = 0; k < scales.length; k++) {
-            if (!(scales[k] >= 0f && scales[k] <= Float.MAX_VALUE)) {
-                throw new IllegalArgumentException("scale " + k + " is " + scales[k] + "; block absmax values are finite and ≥ 0");
-            }
-        }
+        QuantizerChecks.storedValues(scales, diagonal, "stored");
         return new QuantizedMatrix(rows, cols, mode, config, codes.clone(), scales.clone(),
                 diagonal == null ? null : diagonal.clone(), null);
     }

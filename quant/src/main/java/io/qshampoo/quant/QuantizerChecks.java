@@ -2,7 +2,7 @@ package io.qshampoo.quant;
 
 /**
  * The boundary checks of the {@link BlockQuantizer} contract, with messages that say what was found and what
- * was expected. Public so that every implementation (the CPU reference, the CUDA backend) refuses the same
+ * was expected. Public so that every implementation (the reference, the fast CPU one, the CUDA backend) refuses the same
  * arguments with the same words.
  */
 public final class QuantizerChecks {
@@ -68,6 +68,27 @@ public final class QuantizerChecks {
         if (got != diag) {
             throw new IllegalArgumentException("diagonal buffer has " + got + " entries; a " + rows + " × " + cols
                     + " " + mode + " matrix needs exactly " + diag);
+        }
+    }
+
+    /**
+     * Refuses stored values that no quantization writes and that would dequantize to NaN or ±∞ silently: a scale
+     * (block absmax) that is negative or not finite, a diagonal entry that is not finite. Cost O(blocks + n).
+     *
+     * @param what names the buffers in the message, e.g. "factor"
+     */
+    public static void storedValues(float[] scales, float[] diagonal, String what) {
+        for (int k = 0; k < scales.length; k++) {
+            if (!(scales[k] >= 0f && scales[k] <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException(what + " scale " + k + " is " + scales[k]
+                        + "; expected a block absmax: finite and >= 0");
+            }
+        }
+        for (int k = 0; diagonal != null && k < diagonal.length; k++) {
+            if (!Float.isFinite(diagonal[k])) {
+                throw new IllegalArgumentException(what + " diagonal entry " + k + " is " + diagonal[k]
+                        + "; expected a finite value");
+            }
         }
     }
 

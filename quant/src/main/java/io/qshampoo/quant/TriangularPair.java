@@ -98,7 +98,8 @@ public final class TriangularPair {
     /**
      * A pair from existing storage (copied), e.g. written by a GPU kernel.
      *
-     * @throws IllegalArgumentException if a buffer's length does not match n and the config
+     * @throws IllegalArgumentException if a buffer's length does not match n and the config, a scale is negative or
+     *                                  not finite, or a diagonal entry is not finite
      */
     public static TriangularPair fromStorage(int n, QuantizationConfig config, byte[] codes, float[] factorScales,
                                              float[] errorScales, float[] factorDiagonal) {
@@ -135,6 +136,8 @@ public final class TriangularPair {
             throw new IllegalArgumentException("factor diagonal has " + (factorDiagonal == null ? "no" : factorDiagonal.length)
                     + " entries; a " + what + " needs exactly " + n);
         }
+        QuantizerChecks.storedValues(factorScales, factorDiagonal, "factor");
+        QuantizerChecks.storedValues(errorScales, null, "error");
         System.arraycopy(codes, 0, p.codes, 0, codes.length);
         System.arraycopy(factorScales, 0, p.factorScales, 0, factorScales.length);
         System.arraycopy(errorScales, 0, p.errorScales, 0, errorScales.length);

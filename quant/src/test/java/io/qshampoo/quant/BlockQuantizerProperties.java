@@ -154,7 +154,7 @@ class BlockQuantizerProperties {
 
     /** Flips the sign of every element whose magnitude equals its block's absmax (DiagReal: ignoring the diagonal). */
     static void makeBlockMaximaPositive(float[] x, QuantCase c) {
-        for (List<int[]> blk : NaiveQuantizer.blocks(c.rows(), c.cols(), c.mode(), c.layout())) {
+        for (List<int[]> blk : ReferenceBlockQuantizer.blocks(c.rows(), c.cols(), c.mode(), c.layout())) {
             float n = 0f;
             for (int[] p : blk) {
                 if (!(c.mode() == StorageMode.DIAG_REAL && p[0] == p[1])) {

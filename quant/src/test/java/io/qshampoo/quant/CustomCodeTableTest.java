@@ -55,4 +55,25 @@ class CustomCodeTableTest {
         assertTrue(e.getMessage().contains("entries 2 and 3"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CodeTable.custom(Mapping.LINEAR_2, new float[15]));
     }
+
+    /**
+     * Found by QuantHostilityProperties: entries one ulp apart have an fp32 midpoint that rounds onto one of them.
+     * The table was accepted and then its constructor threw an IllegalStateException ("thresholds are not sorted"),
+     * or, with the tie on the other side, an entry encoded to its neighbour's code. Now refused with the pair.
+     */
+    @Test
+    void entriesWhoseMidpointRoundsOntoOneOfThemAreRefused() {
+        float[] v = {-1f, -0.5f, -0.25f, 0f, 0.25f, 0.5f, Math.nextDown(1f), 1f};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CodeTable.custom(Mapping.LINEAR, v));
+        assertTrue(e.getMessage().contains("entries 6 and 7") && e.getMessage().contains("midpoint"), e.getMessage());
+        float[] sub = {-1f, -0.5f, 0f, Float.MIN_VALUE, 2 * Float.MIN_VALUE, 0.25f, 0.5f, 1f};
+        e = assertThrows(IllegalArgumentException.class, () -> CodeTable.custom(Mapping.LINEAR, sub));
+        assertTrue(e.getMessage().contains("entries 2 and 3"), e.getMessage()); // 0 and η are neighbours too
+        // two ulps apart is enough: the midpoint is the float between them, and each entry encodes to itself
+        float[] ok = {-1f, -0.5f, -0.25f, 0f, 0.25f, 0.5f, Math.nextDown(Math.nextDown(1f)), 1f};
+        CodeTable t = CodeTable.custom(Mapping.LINEAR, ok);
+        for (int k = 0; k < ok.length; k++) {
+            assertEquals(k, t.encode(ok[k]));
+        }
+    }
 }

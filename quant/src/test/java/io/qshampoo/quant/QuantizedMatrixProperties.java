@@ -33,7 +33,7 @@ class QuantizedMatrixProperties {
         qt().withExamples(EXAMPLES).forAll(BlockQuantizerProperties.cases(90)).checkAssert(c -> {
             int n = c.rows();
             long stored = c.mode() == StorageMode.STRICTLY_LOWER ? (long) n * (n - 1) / 2 : (long) c.rows() * c.cols();
-            long blocks = NaiveQuantizer.blocks(c.rows(), c.cols(), c.mode(), c.layout()).size();
+            long blocks = ReferenceBlockQuantizer.blocks(c.rows(), c.cols(), c.mode(), c.layout()).size();
             long diag = c.mode() == StorageMode.FULL ? 0 : 4L * n;
             QuantizedMatrix q = QuantizedMatrix.quantize(c.x(), c.rows(), c.cols(), c.mode(), c.config());
             StorageBytes b = q.bytes();

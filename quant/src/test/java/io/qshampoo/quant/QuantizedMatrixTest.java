@@ -126,10 +126,14 @@ class QuantizedMatrixTest {
                 message(() -> QuantizedMatrix.fromStorage(4, 4, StorageMode.DIAG_REAL, c, new byte[8], new float[4], null)));
         assertEquals("diagonal buffer has 4 entries; a 4 × 4 FULL matrix needs exactly 0",
                 message(() -> QuantizedMatrix.fromStorage(4, 4, StorageMode.FULL, c, new byte[8], new float[4], new float[4])));
-        assertEquals("scale 2 is NaN; block absmax values are finite and ≥ 0",
+        assertEquals("stored scale 2 is NaN; expected a block absmax: finite and >= 0",
                 message(() -> QuantizedMatrix.fromStorage(4, 4, StorageMode.FULL, c, new byte[8], new float[] {1, 1, Float.NaN, 1}, null)));
-        assertEquals("scale 0 is -1.0; block absmax values are finite and ≥ 0",
+        assertEquals("stored scale 0 is -1.0; expected a block absmax: finite and >= 0",
                 message(() -> QuantizedMatrix.fromStorage(4, 4, StorageMode.FULL, c, new byte[8], new float[] {-1, 1, 1, 1}, null)));
+        // found by QuantHostilityProperties: a non-finite diagonal was accepted and dequantized to NaN
+        assertEquals("stored diagonal entry 1 is NaN; expected a finite value",
+                message(() -> QuantizedMatrix.fromStorage(4, 4, StorageMode.DIAG_REAL, c, new byte[8], new float[4],
+                        new float[] {1, Float.NaN, 1, 1})));
         // the same checks guard the quantizer interface
         CpuBlockQuantizer q = CpuBlockQuantizer.sequential(c.table(), c.layout());
         assertEquals("codes buffer has 9 bytes; a 4-bit 4 × 4 FULL matrix needs exactly 8",

@@ -1,6 +1,6 @@
 package io.qshampoo.quant;
 
-/** {@link BlockQuantizerContract} for the sequential CPU quantizer, the reference. */
+/** {@link BlockQuantizerContract} for the fast CPU quantizer, single-threaded. */
 class SequentialBlockQuantizerTest extends BlockQuantizerContract {
 
     @Override

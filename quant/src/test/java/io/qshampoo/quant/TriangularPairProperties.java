@@ -127,7 +127,7 @@ class TriangularPairProperties {
                 assertEquals(new StorageBytes(0, 0, 0, 4L * n * n), pair.bytes());
                 return;
             }
-            long k = NaiveQuantizer.blocks(n, n, StorageMode.STRICTLY_LOWER, p.config().layout()).size();
+            long k = ReferenceBlockQuantizer.blocks(n, n, StorageMode.STRICTLY_LOWER, p.config().layout()).size();
             StorageBytes b = pair.bytes();
             assertEquals(new StorageBytes(((long) p.config().bits() * n * n + 7) / 8, 8 * k, 4L * n, 0), b);
             StorageBytes diagReal = QuantizedMatrix.quantize(new float[n * n], n, n, StorageMode.DIAG_REAL, p.config()).bytes();

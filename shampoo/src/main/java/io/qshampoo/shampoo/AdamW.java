@@ -69,10 +69,21 @@ public record AdamW(double beta1, double beta2, double eps, double weightDecay) 
             final double decay = 1 - learningRate * h.weightDecay;
             final double stepSize = learningRate / (1 - Math.pow(b1, step));
             final double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, step));
+            final double eps = h.eps;
+            float[] f32 = param.float32Data();
+            if (f32 != null) { // the same arithmetic on the float32 array directly: the hot loop of training
+                for (int k = 0; k < size; k++) {
+                    double mk = moments.update(k, direction[k]);
+                    double denom = Math.sqrt(v[k]) / sqrtBc2 + eps;
+                    f32[k] = (float) (f32[k] * decay - stepSize * (mk / denom));
+                }
+                return;
+            }
+            double[] f64 = param.float64Data();
             for (int k = 0; k < size; k++) {
                 double mk = moments.update(k, direction[k]);
-                double denom = Math.sqrt(v[k]) / sqrtBc2 + h.eps;
-                param.set(k, param.get(k) * decay - stepSize * (mk / denom));
+                double denom = Math.sqrt(v[k]) / sqrtBc2 + eps;
+                f64[k] = f64[k] * decay - stepSize * (mk / denom);
             }
         }
 

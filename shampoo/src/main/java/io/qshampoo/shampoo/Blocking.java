@@ -67,16 +67,29 @@ final class Blocking {
         return blocks;
     }
 
-    /** The block's entries of a tensor, as a float64 matrix. Cost O(block size). */
+    /** The block's entries of a tensor, as a new float64 matrix. Cost O(block size). */
     DMatrixRMaj extract(DenseTensor t, Block b) {
         DMatrixRMaj m = new DMatrixRMaj(b.rows(), b.cols());
+        extract(t, b, m);
+        return m;
+    }
+
+    /** Writes the block's entries of a tensor into {@code dst} (the block's shape), widened to float64. Cost O(block size). */
+    void extract(DenseTensor t, Block b, DMatrixRMaj dst) {
+        final int bc = b.cols();
+        float[] f32 = t.float32Data();
+        double[] f64 = t.float64Data();
         for (int i = 0; i < b.rows(); i++) {
             int src = (b.row() + i) * cols + b.col();
-            for (int j = 0; j < b.cols(); j++) {
-                m.data[i * b.cols() + j] = t.get(src + j);
+            int to = i * bc;
+            if (f32 != null) {
+                for (int j = 0; j < bc; j++) {
+                    dst.data[to + j] = f32[src + j];
+                }
+            } else {
+                System.arraycopy(f64, src, dst.data, to, bc);
             }
         }
-        return m;
     }
 
     /** Writes a block-shaped array (row-major) into the block's place of a flat matrix-view array. */

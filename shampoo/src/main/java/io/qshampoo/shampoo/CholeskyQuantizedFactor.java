@@ -48,7 +48,7 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
         this.config = config;
         this.kernels = kernels;
         this.settings = (Preconditioner.Cholesky) config.preconditioner();
-        boolean errorFeedback = settings.errorFeedback();
+        boolean errorFeedback = settings.hasErrorFeedback();
         this.rootMethod = settings.rootMethod().create(settings.epsilon(), kernels);
         this.cholesky = new Cholesky(kernels);
         this.factor = errorFeedback ? null : Storage.lower(name + ".C", order, config, backend.quantizer());
@@ -102,7 +102,7 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
         pair.storeFactor(compensated); // Eq. (10)
         DMatrixRMaj kept = new DMatrixRMaj(order, order);
         pair.loadFactor(kept);
-        double be = settings.betaE();
+        double be = settings.errorFeedback().betaE();
         for (int k = 0; k < e.data.length; k++) { // Eq. (11)
             e.data[k] = be * e.data[k] + (1 - be) * (compensated.data[k] - kept.data[k]);
         }

@@ -114,13 +114,58 @@ public final class DenseTensor {
 
     /** Index of the first non-finite element, or −1. Cost O(size). */
     public int firstNonFinite() {
-        final int n = size();
-        for (int k = 0; k < n; k++) {
-            if (!Double.isFinite(get(k))) {
-                return k;
+        if (f32 != null) {
+            for (int k = 0; k < f32.length; k++) {
+                if (!Float.isFinite(f32[k])) {
+                    return k;
+                }
+            }
+        } else {
+            for (int k = 0; k < f64.length; k++) {
+                if (!Double.isFinite(f64[k])) {
+                    return k;
+                }
             }
         }
         return -1;
+    }
+
+    /**
+     * Σ x², summed in float64 in index order: +∞ or NaN when an element is not finite (or, for float64 elements, when
+     * the sum overflows). Cost O(size).
+     */
+    double squaredNorm() {
+        double s = 0;
+        if (f32 != null) {
+            for (float v : f32) {
+                double x = v;
+                s += x * x;
+            }
+        } else {
+            for (double x : f64) {
+                s += x * x;
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Copies the elements, widened to float64, into {@code dst}. Cost O(size).
+     *
+     * @throws IllegalArgumentException if {@code dst} is shorter than {@link #size()}
+     */
+    public void copyTo(double[] dst) {
+        if (dst.length < size()) {
+            throw new IllegalArgumentException("copyTo: destination has " + dst.length + " elements; expected at least "
+                    + size());
+        }
+        if (f32 != null) {
+            for (int k = 0; k < f32.length; k++) {
+                dst[k] = f32[k];
+            }
+        } else {
+            System.arraycopy(f64, 0, dst, 0, f64.length);
+        }
     }
 
     /** Row-major multi-index of a flat index, for messages. */

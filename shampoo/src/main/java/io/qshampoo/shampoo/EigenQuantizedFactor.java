@@ -24,7 +24,11 @@ import io.qshampoo.linalg.SubspaceIteration;
  * sizes in one block). The record tag is {@code name.Vt}. The signs of the refreshed eigenvectors follow
  * {@link Conventions#qrSigns()}. V̄₀ = Q(I), S₀ = ε (so L₀ = ε·I), L̂₀ = I.
  *
- * <p>Cost: update O(order³) (Björck, rebuild, subspace step); root O(order³).
+ * <p>With error feedback (variant eigen4+ef, {@link Preconditioner.Eigen#hasErrorFeedback()}) the update's last line is
+ * V̄ = Q(V'ᵀ + E) with the error state E carried by {@link EigenvectorErrorFeedback} (Li et al. Eqs. 10–11 for the
+ * eigenbasis), tag {@code name.A}; everything else is unchanged.
+ *
+ * <p>Cost: update O(order³) (Björck, rebuild, subspace step; error feedback adds 10·order³ flops); root O(order³).
  */
 public final class EigenQuantizedFactor implements KroneckerFactor {
 
@@ -40,6 +44,8 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
     private final double[] values;
     private final String valuesTag;
     private final StoredRoot root;
+    /** The eigenvectors' error state (eigen4+ef), or null without error feedback. */
+    private final EigenvectorErrorFeedback feedback;
 
     EigenQuantizedFactor(String name, int order, Side side, ShampooConfig config, Backend backend) {
         DenseKernels kernels = backend.kernels();
@@ -54,6 +60,9 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         this.values = new double[order];
         this.valuesTag = name + ".S";
         this.root = new StoredRoot(name, order, side, config, backend);
+        this.feedback = settings.hasErrorFeedback()
+                ? new EigenvectorErrorFeedback(name + ".A", order, settings.errorFeedback().betaE(), config, backend)
+                : null;
         vectors.store(CommonOps_DDRM.identity(order));
         java.util.Arrays.fill(values, Storage.round(config.epsilon(), config));
     }
@@ -69,7 +78,12 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         DMatrixRMaj l = rebuild(v);
         CommonOps_DDRM.add(config.beta(), l, 1 - config.beta(), side.gram(g, kernels), l);
         SubspaceIteration.Step step = subspace.step(l, v, config.conventions().qrSigns());
-        vectors.store(CommonOps_DDRM.transpose(step.vectors(), null));
+        DMatrixRMaj target = CommonOps_DDRM.transpose(step.vectors(), null);
+        if (feedback == null) {
+            vectors.store(target);
+        } else {
+            feedback.store(target, v, vectors);
+        }
         for (int i = 0; i < order; i++) {
             values[i] = Storage.round(step.values()[i], config);
         }
@@ -146,6 +160,9 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         DMatrixRMaj s = new DMatrixRMaj(order, 1);
         System.arraycopy(values, 0, s.data, 0, order);
         out.put(prefix + ".S", s);
+        if (feedback != null) {
+            out.put(prefix + ".A", feedback.coordinates());
+        }
         out.put(prefix + ".root", root.load());
     }
 
@@ -157,7 +174,8 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
     @Override
     public StateBytes stateBytes() {
         StateKind kind = config.bits() == 64 ? StateKind.FP64_STATES : StateKind.FP32_STATES;
-        return vectors.stateBytes().plus(kind, (config.bits() == 64 ? 8L : 4L) * order).plus(root.stateBytes());
+        StateBytes b = vectors.stateBytes().plus(kind, (config.bits() == 64 ? 8L : 4L) * order).plus(root.stateBytes());
+        return feedback == null ? b : b.plus(feedback.stateBytes());
     }
 
     @Override
@@ -171,6 +189,9 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
                 f[i] = (float) values[i];
             }
             out.writeFloats(valuesTag, f);
+        }
+        if (feedback != null) {
+            feedback.save(out);
         }
         root.save(out);
     }
@@ -186,6 +207,9 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
             for (int i = 0; i < order; i++) {
                 values[i] = f[i];
             }
+        }
+        if (feedback != null) {
+            feedback.restore(in);
         }
         root.restore(in);
     }

@@ -37,12 +37,14 @@ public enum Grafting {
     }
 
     /**
-     * Rescales {@code preconditioned} in place to the Frobenius norm of {@code grafted}:
-     * P ← P·‖D‖_F/‖P‖_F, evaluated as {@code ((P_k/max|P|)/√Σ(P_j/max|P|)²)·‖D‖_F}, so that squares
-     * neither overflow nor underflow and no factor exceeds the double range for finite input.
+     * Rescales {@code preconditioned} in place to the Frobenius norm of {@code grafted}: P ← P·‖D‖_F/‖P‖_F, one
+     * multiplication per element by f = ‖D‖_F/‖P‖_F. Where f or the result could leave the double range (‖D‖_F above
+     * 2¹⁰⁰⁰, or f itself not finite or below the normal range) it is evaluated as {@code ((P_k/max|P|)/√Σ(P_j/max|P|)²)·‖D‖_F}, so that no
+     * factor exceeds the double range for finite input.
      *
      * <p>When ‖P‖ = 0, P is left as it is (all zeros): it has no direction to rescale, and the block
-     * takes no step; the result is never NaN. When ‖D‖ = 0, P becomes zero. Cost O(size), no allocation.
+     * takes no step; the result is never NaN. When ‖D‖ = 0, P becomes zero. Cost O(size): two passes over P and one
+     * over D in the usual case (no division per element), no allocation.
      *
      * @param preconditioned P, finite; rescaled in place
      * @param grafted        D, finite, same length; not modified
@@ -56,15 +58,24 @@ public enum Grafting {
             throw new IllegalArgumentException("Grafting: preconditioned direction has " + preconditioned.length
                     + " elements and grafted direction " + grafted.length + "; expected equal lengths (one block)");
         }
-        double pMax = maxAbs(preconditioned, "preconditioned direction");
+        double pNorm = norm(preconditioned, "preconditioned direction");
         double dNorm = norm(grafted, "grafted direction");
         if (dNorm == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("Grafting: the grafted direction's Frobenius norm exceeds " + Double.MAX_VALUE
                     + " (" + grafted.length + " elements); expected a norm in the double range");
         }
-        if (pMax == 0) {
+        if (pNorm == 0) {
             return;
         }
+        double f = dNorm / pNorm;
+        // |P_k·f| ≤ ‖P‖·f·(1 + u) ≤ ‖D‖·(1 + 2u): in range; f normal (or exactly 0) carries full precision.
+        if (Double.isFinite(f) && (f >= Double.MIN_NORMAL || dNorm == 0) && dNorm <= 0x1p1000) {
+            for (int k = 0; k < preconditioned.length; k++) {
+                preconditioned[k] *= f;
+            }
+            return;
+        }
+        double pMax = maxAbs(preconditioned, "preconditioned direction");
         double pRoot = rootSumOfScaledSquares(preconditioned, pMax); // ‖P‖ = pMax·pRoot, 1 ≤ pRoot ≤ √n
         for (int k = 0; k < preconditioned.length; k++) {
             preconditioned[k] = preconditioned[k] / pMax / pRoot * dNorm;
@@ -72,9 +83,8 @@ public enum Grafting {
     }
 
     /**
-     * ‖x‖_F = √Σ x_k², computed as max|x|·√Σ(x_k/max|x|)² so that squares neither overflow nor
-     * underflow (as LAPACK's dnrm2 guards it). Infinite only when the true norm exceeds the double range.
-     * Cost O(size).
+     * ‖x‖_F = √Σ x_k². Infinite only when the true norm exceeds the double range. Cost O(size): one pass where the
+     * plain sum of squares is safe, else a second one.
      *
      * @throws IllegalArgumentException if a value is not finite
      */
@@ -83,8 +93,26 @@ public enum Grafting {
         return norm(x, "vector");
     }
 
+    /**
+     * One pass sums x_k² and takes max|x_k|. The plain sum is kept when it is finite and max|x| ≥ 2⁻³⁰⁰: then no
+     * square overflowed, and the squares that underflow (|x_k| &lt; 2⁻⁵³⁷) add less than 2⁻⁴⁷⁴·max² each, far below
+     * rounding. Otherwise (a non-finite value, an overflow, or tiny values) the norm is recomputed as
+     * max|x|·√Σ(x_k/max|x|)², as LAPACK's dnrm2 guards it, which also names a non-finite value.
+     */
     private static double norm(double[] x, String what) {
-        double max = maxAbs(x, what);
+        double sum = 0;
+        double max = 0;
+        for (double v : x) {
+            sum += v * v;
+            double a = Math.abs(v);
+            if (a > max) {
+                max = a;
+            }
+        }
+        if (Double.isFinite(sum) && (max >= 0x1p-300 || max == 0)) {
+            return Math.sqrt(sum);
+        }
+        max = maxAbs(x, what);
         return max == 0 ? 0 : max * rootSumOfScaledSquares(x, max);
     }
 

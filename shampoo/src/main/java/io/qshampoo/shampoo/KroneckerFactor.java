@@ -28,7 +28,11 @@ public interface KroneckerFactor extends Stateful {
      */
     void refreshRoot(long step);
 
-    /** out = L̂·g (LEFT) or g·R̂ (RIGHT), with the current inverse root. */
+    /**
+     * out = L̂·g (LEFT) or g·R̂ (RIGHT), with the current inverse root. Reads the stored state and never changes it
+     * (what it caches is derived from the state and not saved): the optimizer undoes a failed steady step without
+     * saving the factors.
+     */
     void apply(DMatrixRMaj g, DMatrixRMaj out);
 
     /** Failed root refreshes so far (total, not only consecutive). */
@@ -37,9 +41,10 @@ public interface KroneckerFactor extends Stateful {
     /**
      * Puts this factor's stored matrices, dequantized to float64, into {@code out} under
      * {@code prefix + "." + name}: the statistic ("L", or its factor "C" and error "E", or eigenvectors
-     * "V" and eigenvalues "S" as an n×1 matrix, or the sketch basis "U", singular values "sigma", escaped mass "rho"
-     * and, for quantized directions, the bound's quantization term "kappa") and the inverse root "root" where one is
-     * stored. For inspection and oracle traces; copies, O(order²).
+     * "V" and eigenvalues "S" as an n×1 matrix with, under error feedback, the error's coordinates "A" (skew n×n), or
+     * the sketch basis "U", singular values "sigma", escaped mass "rho" and, for quantized directions, the bound's
+     * quantization term "kappa") and the inverse root "root" where one is stored. For inspection and oracle traces;
+     * copies, O(order²).
      */
     void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out);
 
@@ -56,7 +61,7 @@ public interface KroneckerFactor extends Stateful {
     DMatrixRMaj factor();
 
     /**
-     * The factor a configuration names: EMA (fp32, VQ), Cholesky (CQ, CQ+EF), eigenvector (eigen4) or sketch.
+     * The factor a configuration names: EMA (fp32, VQ), Cholesky (CQ, CQ+EF), eigenvector (eigen4, eigen4+ef) or sketch.
      *
      * @param name   tag prefix of its stored records, e.g. {@code "w#0.left"}
      * @param order  n

@@ -2,6 +2,9 @@ package io.qshampoo.shampoo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 import org.ejml.data.DMatrixRMaj;
 
@@ -14,12 +17,16 @@ import io.qshampoo.linalg.DenseKernels;
  */
 final class ParameterState implements Stateful {
 
-    /** One matrix block's preconditioner, with the scratch of {@link Algorithm1#step} (reused every step). */
+    /**
+     * One matrix block's preconditioner, with the block's gradient and the scratch of {@link Algorithm1#step}
+     * (allocated once, reused every step).
+     */
     private record BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft,
-                              double[] grafted, DMatrixRMaj work, double[] direction) {
+                              DMatrixRMaj gradient, double[] grafted, DMatrixRMaj work, double[] direction) {
         BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft) {
-            this(block, left, right, graft, new double[block.rows() * block.cols()],
-                    new DMatrixRMaj(block.rows(), block.cols()), new double[block.rows() * block.cols()]);
+            this(block, left, right, graft, new DMatrixRMaj(block.rows(), block.cols()),
+                    new double[block.rows() * block.cols()], new DMatrixRMaj(block.rows(), block.cols()),
+                    new double[block.rows() * block.cols()]);
         }
     }
 
@@ -31,6 +38,10 @@ final class ParameterState implements Stateful {
     private final DiagonalState vector;
     private final ParameterUpdate base;
     private final double[] direction;
+    /** Bytes of the last undo snapshot without and with the factors: the next one's buffer size. */
+    private final int[] snapshotBytes = {4096, 4096};
+    /** The gradient of a rank ≤ 1 parameter in float64 (null for matrices). */
+    private final double[] vectorGradient;
 
     ParameterState(String name, int[] shape, int size, ShampooConfig config, BaseOptimizer baseOptimizer,
             Backend backend) {
@@ -43,6 +54,7 @@ final class ParameterState implements Stateful {
         if (Blocking.isMatrix(shape)) {
             this.blocking = Blocking.of(shape, config.maxBlockOrder());
             this.vector = null;
+            this.vectorGradient = null;
             for (Blocking.Block b : blocking.blocks()) {
                 String prefix = name + "#" + b.index();
                 blocks.add(new BlockState(b,
@@ -53,6 +65,7 @@ final class ParameterState implements Stateful {
         } else {
             this.blocking = null;
             this.vector = Preconditioners.vectorMethod(size, config, kernels).newState(size);
+            this.vectorGradient = new double[size];
         }
     }
 
@@ -71,20 +84,77 @@ final class ParameterState implements Stateful {
      * preconditioned and grafted direction per block, then the base optimizer.
      */
     void step(DenseTensor param, DenseTensor grad, long k, double learningRate) {
+        step(param, grad, k, learningRate, null);
+    }
+
+    /**
+     * As {@link #step(DenseTensor, DenseTensor, long, double)}, the blocks on {@code pool} when it is given and there
+     * are several. Each block reads its part of the gradient and writes its own state and its own part of the
+     * direction, so the result is the same, bit for bit, on any number of threads; the base optimizer runs after all
+     * blocks. The first failing block in block order is rethrown as it was thrown.
+     */
+    void step(DenseTensor param, DenseTensor grad, long k, double learningRate, ExecutorService pool) {
         if (blocking == null) {
-            double[] g = new double[grad.size()];
-            for (int i = 0; i < g.length; i++) {
-                g[i] = grad.get(i);
-            }
-            vector.direction(g, direction, k);
-        } else {
+            grad.copyTo(vectorGradient);
+            vector.direction(vectorGradient, direction, k);
+        } else if (pool == null || blocks.size() == 1) {
             for (BlockState s : blocks) {
-                DMatrixRMaj g = blocking.extract(grad, s.block());
-                Algorithm1.step(g, s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(), s.direction());
-                blocking.insert(s.direction(), s.block(), direction);
+                blockStep(s, grad, k);
             }
+        } else {
+            List<Future<?>> done = new ArrayList<>(blocks.size());
+            try {
+                for (BlockState s : blocks) {
+                    done.add(pool.submit(() -> blockStep(s, grad, k)));
+                }
+            } catch (RuntimeException refused) { // e.g. a pool shut down: let the blocks already running finish first
+                try {
+                    awaitInOrder(done);
+                } catch (RuntimeException | Error also) {
+                    refused.addSuppressed(also);
+                }
+                throw refused;
+            }
+            awaitInOrder(done);
         }
         base.apply(param, direction, k, learningRate);
+    }
+
+    private void blockStep(BlockState s, DenseTensor grad, long k) {
+        blocking.extract(grad, s.block(), s.gradient());
+        Algorithm1.step(s.gradient(), s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(), s.direction());
+        blocking.insert(s.direction(), s.block(), direction);
+    }
+
+    /** Waits for every block (none is left running), then rethrows the first failure in block order. */
+    private static void awaitInOrder(List<Future<?>> done) {
+        Throwable first = null;
+        boolean interrupted = false;
+        for (Future<?> f : done) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish waiting: a block still running would write into the state
+                } catch (ExecutionException e) {
+                    first = first == null ? e.getCause() : first;
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (first instanceof RuntimeException re) {
+            throw re;
+        }
+        if (first instanceof Error err) {
+            throw err;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
+        }
     }
 
     /** Writes only the preconditioner factors' records (their tags are unique: "name#block.side.…"). */
@@ -102,6 +172,19 @@ final class ParameterState implements Stateful {
             s.left().inspect(prefix + ".left", out);
             s.right().inspect(prefix + ".right", out);
         }
+    }
+
+    /** The size of the last undo snapshot of this kind, to size the next one's buffer. */
+    int snapshotBytesHint(boolean factors) {
+        return snapshotBytes[factors ? 1 : 0];
+    }
+
+    void snapshotBytesWere(boolean factors, int bytes) {
+        snapshotBytes[factors ? 1 : 0] = bytes;
+    }
+
+    int blockCount() {
+        return blocks.size();
     }
 
     int rootFailures() {
@@ -131,11 +214,26 @@ final class ParameterState implements Stateful {
         return total;
     }
 
+    /**
+     * Whether step k changes the factors: a statistics update (every T1 steps, in the configured phase) or a root
+     * refresh (every T2) of Alg. 1 for a matrix parameter. Any other step only reads them ({@link KroneckerFactor#apply}).
+     */
+    boolean changesFactors(long k) {
+        return !blocks.isEmpty() && (config.conventions().updatePhase().updates(k, config.t1()) || k % config.t2() == 0);
+    }
+
     @Override
     public void save(StateOutput out) {
+        saveStep(out, true);
+    }
+
+    /** As {@link #save}, leaving the factors out unless {@code factors}: what one step may change. */
+    void saveStep(StateOutput out, boolean factors) {
         for (BlockState s : blocks) {
-            s.left().save(out);
-            s.right().save(out);
+            if (factors) {
+                s.left().save(out);
+                s.right().save(out);
+            }
             s.graft().save(out);
         }
         if (vector != null) {
@@ -146,9 +244,16 @@ final class ParameterState implements Stateful {
 
     @Override
     public void restore(StateInput in) {
+        restoreStep(in, true);
+    }
+
+    /** Reads what {@link #saveStep} wrote with the same {@code factors}. */
+    void restoreStep(StateInput in, boolean factors) {
         for (BlockState s : blocks) {
-            s.left().restore(in);
-            s.right().restore(in);
+            if (factors) {
+                s.left().restore(in);
+                s.right().restore(in);
+            }
             s.graft().restore(in);
         }
         if (vector != null) {

@@ -40,29 +40,52 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
      * @param beta          EMA factor β, in (0, 1). Default 0.95
      * @param epsilon       ε &gt; 0: shift ε·I of the Cholesky factorization, ridge of the root, C̄₀ = √ε·I
      * @param rootMethod    how the inverse roots are computed
-     * @param errorFeedback whether the quantization error of C is carried forward (Eqs. 10–11)
-     * @param betaE         EMA factor βₑ of the error state, in (0, 1). Default 0.95 (Li et al. Table 8); with
-     *                      {@code errorFeedback} false it must keep its default (it means nothing there)
+     * @param errorFeedback the error state's settings (Eqs. 10–11), or null for plain CQ (Eq. 8: no error state,
+     *                      so no βₑ either)
      */
-    record Cholesky(double beta, double epsilon, RootMethod rootMethod, boolean errorFeedback, double betaE)
+    record Cholesky(double beta, double epsilon, RootMethod rootMethod, ErrorFeedback errorFeedback)
             implements Preconditioner {
         public Cholesky {
             Checks.unit("Cholesky", "beta", beta);
             Checks.positive("Cholesky", "epsilon", epsilon);
             Checks.present("Cholesky", "rootMethod", rootMethod);
-            Checks.unit("Cholesky", "betaE", betaE);
+        }
+
+        /** Whether the quantization error of C is carried forward (CQ+EF). */
+        public boolean hasErrorFeedback() {
+            return errorFeedback != null;
         }
     }
 
     /**
-     * Eigenvector quantization with Björck rectification (Wang et al. 2024). {@link EigenQuantizedFactor}.
+     * Error feedback (Li et al. Eqs. 10–11): the quantization error of the stored factor is kept, itself quantized, and
+     * added back before the next quantization, E_k = βₑ·E_{k−1} + (1 − βₑ)·(C_k + E_{k−1} − D(Q(C_k + E_{k−1}))) for a
+     * Cholesky factor ({@link Cholesky}); for eigenvectors ({@link Eigen}) the same recurrence on the error's tangent
+     * part, in the basis' own coordinates ({@link EigenvectorErrorFeedback}).
+     *
+     * @param betaE EMA factor βₑ of the error state, in [0, 1). Default 0.95 (Li et al. Table 8); 0 carries the whole
+     *              residual, E_k = C_k + E_{k−1} − D(Q(C_k + E_{k−1})) (classical error feedback); 1 would freeze E at 0
+     */
+    record ErrorFeedback(double betaE) {
+        public ErrorFeedback {
+            Checks.fraction("ErrorFeedback", "betaE", betaE);
+        }
+    }
+
+    /**
+     * Eigenvector quantization with Björck rectification (Wang et al. 2024), with error feedback on the eigenvectors
+     * (Li et al. Eqs. 10–11 carried to an orthonormal basis: {@link EigenvectorErrorFeedback}) or without.
+     * {@link EigenQuantizedFactor}.
      *
      * @param beta              EMA factor β, in (0, 1)
      * @param epsilon           ε &gt; 0: ridge ε·max S of the root, S₀ = ε
      * @param bjorckUpdateSteps Björck steps t1 before rebuilding L from the eigenvectors (official: 1)
      * @param bjorckRootSteps   Björck steps t2 before the root (official: 4)
+     * @param errorFeedback     the eigenvectors' error state settings (eigen4+ef), or null for Wang et al.'s method
+     *                          alone (eigen4: no error state, so no βₑ either)
      */
-    record Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps) implements Preconditioner {
+    record Eigen(double beta, double epsilon, int bjorckUpdateSteps, int bjorckRootSteps, ErrorFeedback errorFeedback)
+            implements Preconditioner {
         public Eigen {
             Checks.unit("Eigen", "beta", beta);
             Checks.positive("Eigen", "epsilon", epsilon);
@@ -70,6 +93,11 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
                 throw new IllegalArgumentException("Eigen: Björck steps must be >= 0, got " + bjorckUpdateSteps + " and "
                         + bjorckRootSteps);
             }
+        }
+
+        /** Whether the eigenvectors' quantization error is carried forward (eigen4+ef). */
+        public boolean hasErrorFeedback() {
+            return errorFeedback != null;
         }
     }
 
@@ -103,6 +131,12 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
         static void unit(String who, String name, double x) {
             if (!(x > 0 && x < 1)) {
                 throw new IllegalArgumentException(who + ": " + name + " is " + x + "; expected a value in (0, 1)");
+            }
+        }
+
+        static void fraction(String who, String name, double x) {
+            if (!(x >= 0 && x < 1)) {
+                throw new IllegalArgumentException(who + ": " + name + " is " + x + "; expected a value in [0, 1)");
             }
         }
 

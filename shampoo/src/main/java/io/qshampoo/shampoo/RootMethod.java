@@ -16,10 +16,15 @@ public enum RootMethod {
     /** Coupled Newton run to convergence (see {@link NewtonSettings#converging()}). */
     NEWTON_CONVERGING;
 
-    /** The root computation with ridge epsilon·λmax. */
+    /**
+     * The root computation with ridge epsilon·λmax. The eigen root is built without its residual check
+     * ({@link EigenInverseRoot#unchecked}): the check never decides whether an eigen root is kept, so the optimizer's
+     * roots and trajectories are the same with it, at a third less cost per root. The Newton roots keep theirs: it is
+     * their stopping test.
+     */
     public InverseRoot create(double epsilon, DenseKernels kernels) {
         return switch (this) {
-            case EIGEN -> new EigenInverseRoot(Ridge.relative(epsilon), kernels);
+            case EIGEN -> EigenInverseRoot.unchecked(Ridge.relative(epsilon), kernels);
             case NEWTON_OFFICIAL -> new CoupledNewtonInverseRoot(
                     NewtonSettings.official().withRidge(Ridge.relativePower(epsilon, 10)), kernels);
             case NEWTON_CONVERGING -> new CoupledNewtonInverseRoot(

@@ -65,21 +65,36 @@ public record Sgd(double momentum, boolean nesterov, double weightDecay) impleme
         @Override
         public void apply(DenseTensor param, double[] direction, long step, double learningRate) {
             FirstOrderChecks.apply("Sgd", size, param, direction, step, learningRate);
-            final double mu = h.momentum;
-            final double wd = h.weightDecay;
-            for (int k = 0; k < size; k++) {
-                double w = param.get(k);
-                double d = direction[k];
-                if (wd != 0) {
-                    d += wd * w;
+            float[] f32 = param.float32Data();
+            double[] f64 = param.float64Data();
+            if (f32 != null && h.weightDecay == 0 && b == null) { // plain SGD on fp32: one array loop
+                for (int k = 0; k < size; k++) {
+                    f32[k] = (float) (f32[k] - learningRate * direction[k]);
                 }
-                if (b != null) {
-                    float bk = (float) (mu * b[k] + d);
-                    b[k] = bk;
-                    d = h.nesterov ? d + mu * bk : bk;
-                }
-                param.set(k, w - learningRate * d);
+                return;
             }
+            for (int k = 0; k < size; k++) {
+                double w = f32 != null ? f32[k] : f64[k];
+                double next = w - learningRate * direction(k, w, direction[k]);
+                if (f32 != null) {
+                    f32[k] = (float) next;
+                } else {
+                    f64[k] = next;
+                }
+            }
+        }
+
+        /** Element k's step direction: d + λ·w, through the momentum buffer when μ ≠ 0 (updated in place). */
+        private double direction(int k, double w, double d) {
+            if (h.weightDecay != 0) {
+                d += h.weightDecay * w;
+            }
+            if (b != null) {
+                float bk = (float) (h.momentum * b[k] + d);
+                b[k] = bk;
+                d = h.nesterov ? d + h.momentum * bk : bk;
+            }
+            return d;
         }
 
         @Override

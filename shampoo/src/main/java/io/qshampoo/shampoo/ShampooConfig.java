@@ -64,10 +64,10 @@ public record ShampooConfig(
             return storage.quantized() ? Variant.VQ : Variant.FP32;
         }
         if (preconditioner instanceof Preconditioner.Cholesky c) {
-            return c.errorFeedback() ? Variant.CQ_EF : Variant.CQ;
+            return c.hasErrorFeedback() ? Variant.CQ_EF : Variant.CQ;
         }
-        if (preconditioner instanceof Preconditioner.Eigen) {
-            return Variant.EIGEN4;
+        if (preconditioner instanceof Preconditioner.Eigen e) {
+            return e.hasErrorFeedback() ? Variant.EIGEN4_EF : Variant.EIGEN4;
         }
         return storage.quantized() ? Variant.SKETCHY4 : Variant.SKETCHY;
     }
@@ -116,10 +116,11 @@ public record ShampooConfig(
             b.rootMethod = e.rootMethod();
         } else if (preconditioner instanceof Preconditioner.Cholesky c) {
             b.rootMethod = c.rootMethod();
-            b.betaE = c.errorFeedback() ? c.betaE() : null;
+            b.betaE = c.hasErrorFeedback() ? c.errorFeedback().betaE() : null;
         } else if (preconditioner instanceof Preconditioner.Eigen e) {
             b.bjorckUpdateSteps = e.bjorckUpdateSteps();
             b.bjorckRootSteps = e.bjorckRootSteps();
+            b.betaE = e.hasErrorFeedback() ? e.errorFeedback().betaE() : null;
         } else if (preconditioner instanceof Preconditioner.Sketch s) {
             b.sketchRank = s.rank();
         }
@@ -183,14 +184,14 @@ public record ShampooConfig(
         public Builder beta(double v) { beta = v; return this; }
         /** ε (every variant; for sketchy and sketchy4 relative to the top eigenvalue, default 1e-7). */
         public Builder epsilon(double v) { epsilon = v; return this; }
-        /** βₑ of the error state: cq+ef only. */
+        /** βₑ of the error state: cq+ef and eigen4+ef only. */
         public Builder betaE(double v) { betaE = v; return this; }
         /** Sets T1 and T2. */
         public Builder intervals(int updateEvery, int rootEvery) { t1 = updateEvery; t2 = rootEvery; return this; }
         public Builder maxBlockOrder(int v) { maxBlockOrder = v; return this; }
         /**
          * Storage bits: 3, 4, 8 (quantized variants, sketchy4's directions), 32 or 64 (fp32, sketchy; 64 also for
-         * cq, cq+ef, eigen4: exact).
+         * cq, cq+ef, eigen4, eigen4+ef: exact).
          */
         public Builder bits(int v) { bits = v; return this; }
         public Builder mapping(Mapping v) { mapping = v; return this; }
@@ -202,7 +203,7 @@ public record ShampooConfig(
         public Builder rootMethod(RootMethod v) { rootMethod = v; return this; }
         public Builder grafting(Grafting v) { grafting = v; return this; }
         public Builder startStep(long v) { startStep = v; return this; }
-        /** Björck steps t1 (before the update) and t2 (before the root): eigen4 only. */
+        /** Björck steps t1 (before the update) and t2 (before the root): eigen4 and eigen4+ef only. */
         public Builder bjorckSteps(int update, int root) { bjorckUpdateSteps = update; bjorckRootSteps = root; return this; }
         /** The sketch size ℓ: sketchy and sketchy4 only. */
         public Builder sketchRank(int v) { sketchRank = v; return this; }
@@ -217,9 +218,10 @@ public record ShampooConfig(
             require(variant != null, "variant is null; expected one of " + java.util.Arrays.toString(Variant.values()));
             boolean ema = variant == Variant.FP32 || variant == Variant.VQ;
             boolean cholesky = variant == Variant.CQ || variant == Variant.CQ_EF;
-            only(betaE, variant == Variant.CQ_EF, "betaE", "cq+ef");
+            boolean eigen = variant == Variant.EIGEN4 || variant == Variant.EIGEN4_EF;
+            only(betaE, variant == Variant.CQ_EF || variant == Variant.EIGEN4_EF, "betaE", "cq+ef and eigen4+ef");
             only(rootMethod, ema || cholesky, "rootMethod", "fp32, vq, cq and cq+ef");
-            only(bjorckUpdateSteps, variant == Variant.EIGEN4, "Björck steps", "eigen4");
+            only(bjorckUpdateSteps, eigen, "Björck steps", "eigen4 and eigen4+ef");
             only(sketchRank, variant.sketched(), "sketchRank", "sketchy and sketchy4");
             int b = bits != null ? bits : variant == Variant.FP32 || variant == Variant.SKETCHY ? 32 : 4;
             require(variant != Variant.FP32 || b == 32 || b == 64, "fp32 stores in fp32 (bits 32) or exactly (64); bits is "
@@ -233,12 +235,15 @@ public record ShampooConfig(
             double eps = epsilon != null ? epsilon : variant.sketched() ? 1e-7 : 1e-6;
             double bt = beta != null ? beta : variant.sketched() ? 0.999 : 0.95;
             RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
+            Preconditioner.ErrorFeedback errorFeedback = new Preconditioner.ErrorFeedback(betaE != null ? betaE : 0.95);
             Preconditioner p = switch (variant) {
                 case FP32, VQ -> new Preconditioner.Ema(bt, eps, rm);
-                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, false, 0.95);
-                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, true, betaE != null ? betaE : 0.95);
+                case CQ -> new Preconditioner.Cholesky(bt, eps, rm, null);
+                case CQ_EF -> new Preconditioner.Cholesky(bt, eps, rm, errorFeedback);
                 case EIGEN4 -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
-                        bjorckRootSteps != null ? bjorckRootSteps : 4);
+                        bjorckRootSteps != null ? bjorckRootSteps : 4, null);
+                case EIGEN4_EF -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
+                        bjorckRootSteps != null ? bjorckRootSteps : 4, errorFeedback);
                 case SKETCHY, SKETCHY4 -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
             };
             return new ShampooConfig(p, storage, t1, t2, maxBlockOrder, grafting, startStep, maxConsecutiveRootFailures,

@@ -39,6 +39,8 @@ public final class ShampooOptimizer {
     private final BaseOptimizer baseOptimizer;
     private final Backend backend;
     private final Map<String, DenseTensor> parameters;
+    /** Runs the blocks of a parameter in parallel, or null: one after the other on the caller's thread. */
+    private final java.util.concurrent.ExecutorService blockPool;
     private List<ParameterState> states;
     private double learningRate;
     /** Steps taken (the last step's k). */
@@ -52,6 +54,7 @@ public final class ShampooOptimizer {
         this.backend = new Backend(b.kernels, b.quantizer);
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
         this.learningRate = b.learningRate;
+        this.blockPool = b.blockPool;
         this.states = freshStates();
     }
 
@@ -95,7 +98,11 @@ public final class ShampooOptimizer {
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' has shape "
                         + (g == null ? "null" : g.shapeString()) + "; expected " + e.getValue().shapeString());
             }
-            int bad = g.firstNonFinite();
+            // ‖G‖²_F bounds every entry of G·Gᵀ, Gᵀ·G and g² (|Σ_j g_ij·g_kj| ≤ ‖g_i‖·‖g_k‖ ≤ ‖G‖²_F), and so every
+            // statistic an EMA of them can reach. One pass: it is not finite iff an element is not (or, in float64, it
+            // overflows), and only then is the first bad element looked for.
+            double squares = g.squaredNorm();
+            int bad = Double.isFinite(squares) ? -1 : g.firstNonFinite();
             if (bad >= 0) {
                 if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
                     skipped++;
@@ -104,7 +111,6 @@ public final class ShampooOptimizer {
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' at step " + k + " has "
                         + g.get(bad) + " at index " + g.indexString(bad) + "; expected finite values (set NonFinitePolicy.SKIP_STEP to skip such steps)");
             }
-            double squares = squaredNorm(g);
             if (squares > Float.MAX_VALUE) {
                 if (config.nonFinitePolicy() == NonFinitePolicy.SKIP_STEP) {
                     skipped++;
@@ -117,16 +123,18 @@ public final class ShampooOptimizer {
             }
         }
         byte[][] undo = new byte[states.size()][];
+        boolean[] withFactors = new boolean[states.size()];
         int i = 0;
         try {
             for (; i < states.size(); i++) {
                 ParameterState s = states.get(i);
-                undo[i] = snapshot(s);
-                s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate);
+                withFactors[i] = s.changesFactors(k);
+                undo[i] = snapshot(s, withFactors[i]);
+                s.step(parameters.get(s.name()), gradients.get(s.name()), k, learningRate, blockPool);
             }
         } catch (RuntimeException | Error e) {
             try {
-                rollBack(undo, i);
+                rollBack(undo, withFactors, i);
             } catch (RuntimeException | Error again) { // e.g. the heap ran out while rebuilding: say so with e
                 e.addSuppressed(again);
             }
@@ -137,28 +145,24 @@ public final class ShampooOptimizer {
     }
 
     /**
-     * ‖G‖²_F, which bounds every entry of G·Gᵀ, Gᵀ·G and g² (|Σ_j g_ij·g_kj| ≤ ‖g_i‖·‖g_k‖ ≤ ‖G‖²_F), and so every
-     * statistic an EMA of them can reach. O(size).
+     * What step k may change of a parameter, to undo it: its value, grafting, vector-method and base-optimizer state,
+     * and its factors when the step updates statistics or refreshes roots ({@link ParameterState#changesFactors}); a
+     * steady step reads the factors only, so its snapshot leaves them out.
      */
-    private static double squaredNorm(DenseTensor g) {
-        double s = 0;
-        for (int k = 0; k < g.size(); k++) {
-            double x = g.get(k);
-            s += x * x;
-        }
-        return s;
-    }
-
-    /** A parameter's value and state, as a checkpoint holds them. */
-    private byte[] snapshot(ParameterState s) {
-        StateOutput out = new StateOutput();
+    private byte[] snapshot(ParameterState s, boolean withFactors) {
+        StateOutput out = StateOutput.bytesOnly(s.snapshotBytesHint(withFactors));
         writeValue(out, s.name());
-        s.save(out);
-        return out.toByteArray();
+        s.saveStep(out, withFactors);
+        byte[] bytes = out.toByteArray();
+        s.snapshotBytesWere(withFactors, bytes.length);
+        return bytes;
     }
 
-    /** Restores parameters 0…last from their snapshots: fresh states restored as from a checkpoint, values copied. */
-    private void rollBack(byte[][] undo, int last) {
+    /**
+     * Restores parameters 0…last from their snapshots: values copied; states with factors in the snapshot rebuilt
+     * fresh and restored as from a checkpoint, the others restored in place (their factors were only read).
+     */
+    private void rollBack(byte[][] undo, boolean[] withFactors, int last) {
         for (int j = 0; j <= Math.min(last, states.size() - 1); j++) {
             ParameterState old = states.get(j);
             DenseTensor p = parameters.get(old.name());
@@ -169,10 +173,11 @@ public final class ShampooOptimizer {
             } else {
                 in.readDoubles(old.name() + ".value", p.float64Data());
             }
-            ParameterState fresh = new ParameterState(old.name(), p.shape(), p.size(), config, baseOptimizer, backend);
-            fresh.restore(in);
+            ParameterState restored = withFactors[j]
+                    ? new ParameterState(old.name(), p.shape(), p.size(), config, baseOptimizer, backend) : old;
+            restored.restoreStep(in, withFactors[j]);
             in.requireEnd();
-            states.set(j, fresh);
+            states.set(j, restored);
         }
     }
 
@@ -221,6 +226,11 @@ public final class ShampooOptimizer {
             s.saveFactors(out);
         }
         return out.records();
+    }
+
+    /** Matrix blocks of a parameter (0 for a rank ≤ 1 parameter, which the diagonal method preconditions). */
+    public int blockCount(String parameter) {
+        return stateOf(parameter).blockCount();
     }
 
     /** Failed root refreshes over all factors. */
@@ -384,6 +394,7 @@ public final class ShampooOptimizer {
         private final Map<String, DenseTensor> parameters = new LinkedHashMap<>();
         private DenseKernels kernels = DenseKernels.reference();
         private BlockQuantizer quantizer;
+        private java.util.concurrent.ExecutorService blockPool;
 
         private Builder(ShampooConfig config, BaseOptimizer base, double learningRate) {
             if (config == null || base == null) {
@@ -426,6 +437,20 @@ public final class ShampooOptimizer {
                 throw new IllegalArgumentException("quantizer is null; expected a BlockQuantizer");
             }
             this.quantizer = q;
+            return this;
+        }
+
+        /**
+         * Runs the matrix blocks of each parameter in parallel on {@code pool} (default: one after the other on the
+         * calling thread). Blocks are independent and write disjoint parts of the direction, so every result is the
+         * same, bit for bit, with or without a pool; with OpenBLAS, give each worker one BLAS thread (the default).
+         * The caller owns the pool and shuts it down. Parameters still run one after the other.
+         */
+        public Builder blockPool(java.util.concurrent.ExecutorService pool) {
+            if (pool == null) {
+                throw new IllegalArgumentException("block pool is null; expected an ExecutorService");
+            }
+            this.blockPool = pool;
             return this;
         }
 

@@ -10,10 +10,26 @@ import io.qshampoo.linalg.RootResult;
 /**
  * The stored inverse root L̂ of one factor (fp32, or DiagReal-quantized as in Li Eqs. 6 and 12) with its
  * {@link RootGuard}. Starts as L̂₀ = I (Li Alg. 1).
+ *
+ * <p>L̂ changes only every T2 steps, so its dequantized form D(L̂) is kept between refreshes: the first
+ * {@link #apply} after a store or a restore dequantizes it into a float64 order × order buffer that later applies
+ * reuse. Dequantization is deterministic, so the cached D(L̂) equals a fresh one bit for bit. The buffer is working
+ * memory, like the block's scratch, and not optimizer state: 8·order² bytes per factor beside the stored L̂, not in
+ * {@link #stateBytes()} and not in checkpoints.
  */
 final class StoredRoot implements Stateful {
 
+    /**
+     * Whether D(L̂) is cached between refreshes (true). False dequantizes at every apply, the path before the cache;
+     * a seam for the test that shows both paths give identical trajectories, read when a root is built.
+     */
+    static volatile boolean cacheDequantized = true;
+
     private final StoredMatrix root;
+    private final boolean cache;
+    /** D(L̂) of the stored root when {@link #cached} is true; allocated at the first apply. */
+    private DMatrixRMaj dequantized;
+    private boolean cached;
     private final RootGuard guard;
     private final Side side;
     private final DenseKernels kernels;
@@ -24,6 +40,7 @@ final class StoredRoot implements Stateful {
         this.guard = new RootGuard(name, config);
         this.side = side;
         this.kernels = kernels;
+        this.cache = cacheDequantized;
         root.store(CommonOps_DDRM.identity(order));
     }
 
@@ -42,20 +59,32 @@ final class StoredRoot implements Stateful {
             guard.failed(step, e);
             return;
         }
-        offer(r.root(), r.converged(), step,
-                "residual " + r.residual() + " after " + r.iterations() + " iterations");
+        offer(r.root(), r.converged(), step, Double.isNaN(r.residual()) && r.converged() ? ""
+                : "residual " + r.residual() + " after " + r.iterations() + " iterations");
     }
 
     /** Keeps a root computed elsewhere if it is finite (and converged, when required). */
     void offer(DMatrixRMaj candidate, boolean converged, long step, String detail) {
         if (guard.accept(allFinite(candidate), converged, step, detail)) {
             root.store(candidate);
+            cached = false;
         }
     }
 
-    /** out = L̂·g or g·R̂. Cost: O(order²) dequantization plus the product. */
+    /** out = L̂·g or g·R̂. Cost: the product, plus an O(order²) dequantization at the first apply after a refresh. */
     void apply(DMatrixRMaj g, DMatrixRMaj out) {
-        side.multiply(root.load(), g, out, kernels);
+        if (!cache) {
+            side.multiply(root.load(), g, out, kernels);
+            return;
+        }
+        if (!cached) {
+            if (dequantized == null) {
+                dequantized = new DMatrixRMaj(root.rows(), root.cols());
+            }
+            root.load(dequantized);
+            cached = true;
+        }
+        side.multiply(dequantized, g, out, kernels);
     }
 
     /** The stored root, dequantized. */
@@ -89,6 +118,7 @@ final class StoredRoot implements Stateful {
 
     @Override
     public void restore(StateInput in) {
+        cached = false;
         root.restore(in);
         guard.restore(in);
     }

@@ -12,12 +12,17 @@ public enum Variant {
     CQ_EF,
     /** Eigenvector quantization with Björck rectification, Wang et al. 2024: {@link EigenQuantizedFactor}. */
     EIGEN4,
+    /**
+     * Eigenvector quantization with Björck rectification and error feedback on the eigenvectors (Li et al.
+     * Eqs. 10–11 carried to Wang et al.'s basis): {@link EigenQuantizedFactor} with {@link EigenvectorErrorFeedback}.
+     */
+    EIGEN4_EF,
     /** Frequent-Directions sketched factors, Feinberg et al. 2023 (S-Shampoo): {@link SketchyFactor}. */
     SKETCHY,
     /** Sketchy with the sketch's directions block-quantized (3, 4 or 8 bits): {@link SketchyFactor}, {@link QuantizedSketch}. */
     SKETCHY4;
 
-    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, sketchy, sketchy4. */
+    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4. */
     public String id() {
         return switch (this) {
             case FP32 -> "fp32";
@@ -25,6 +30,7 @@ public enum Variant {
             case CQ -> "cq";
             case CQ_EF -> "cq+ef";
             case EIGEN4 -> "eigen4";
+            case EIGEN4_EF -> "eigen4+ef";
             case SKETCHY -> "sketchy";
             case SKETCHY4 -> "sketchy4";
         };
@@ -42,6 +48,7 @@ public enum Variant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, sketchy, sketchy4");
+        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, "
+                + "eigen4+ef, sketchy, sketchy4");
     }
 }

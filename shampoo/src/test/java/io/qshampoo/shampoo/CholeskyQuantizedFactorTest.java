@@ -1,6 +1,8 @@
 package io.qshampoo.shampoo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -57,4 +59,33 @@ class CholeskyQuantizedFactorTest {
         }
     }
 
+    /**
+     * β_e = 0 is classical error feedback: Eq. (11) keeps the whole residual, E_1 = C + E_0 − D(C̄_1). The case above,
+     * one step: C + E_0 = (0.5, −0.25, 1) → D(C̄) = (121, −49, 225)/225, E = (0.5 − 121/225, −0.25 + 49/225, 0) =
+     * (−0.037778, −0.032222, 0); Q(E): N = 0.037778, −0.032222/N = −0.85294 → −169/225, so D(Ē) = (−0.037778,
+     * −0.028375, 0) — twice the β_e = 1/2 error of step 1 in the first entry, as (1 − β_e) says. Tolerance as above.
+     */
+    @Test
+    void betaEZeroCarriesTheWholeResidual() {
+        ShampooConfig config = ShampooConfig.builder().variant(Variant.CQ_EF).bits(4).mapping(Mapping.LINEAR_2)
+                .layout(BlockLayout.rowSegments(32)).minQuantizedElements(0).betaE(0.0).build();
+        CholeskyQuantizedFactor t = new CholeskyQuantizedFactor("f", 3, Side.LEFT, config, Backend.reference());
+        t.storeFactor(new DMatrixRMaj(new double[][] {{1, 0, 0}, {0.5, 1, 0}, {-0.25, 1.0, 1}}));
+        java.util.Map<String, DMatrixRMaj> state = new java.util.HashMap<>();
+        t.inspect("f", state);
+        DMatrixRMaj e = state.get("f.E");
+        assertEquals(-0.037778, e.get(1, 0), 1e-6);
+        assertEquals(-0.028375, e.get(2, 0), 1e-6);
+        assertEquals(0.0, e.get(2, 1), 1e-6);
+    }
+
+    /** β_e lies in [0, 1): 1 would freeze E at Ē₀ = 0 forever (no feedback while claiming it), below 0 is no EMA. */
+    @Test
+    void betaEOutsideZeroToOneIsRefusedWithTheRange() {
+        for (double bad : new double[] {1.0, -0.1, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ShampooConfig.builder().variant(Variant.CQ_EF).betaE(bad).build());
+            assertTrue(e.getMessage().contains("betaE is " + bad) && e.getMessage().contains("[0, 1)"), e.getMessage());
+        }
+    }
 }

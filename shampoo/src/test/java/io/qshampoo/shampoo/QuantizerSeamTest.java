@@ -43,7 +43,7 @@ class QuantizerSeamTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Variant.class, names = {"VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY4"})
+    @EnumSource(value = Variant.class, names = {"VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF", "SKETCHY4"})
     void everyQuantizedStateGoesThroughTheGivenQuantizerAndGivesTheSameState(Variant v) {
         ShampooConfig c = config(v);
         Counting q = new Counting(c.quantization().quantizer());
@@ -64,10 +64,13 @@ class QuantizerSeamTest {
         assertTrue(v == Variant.SKETCHY4 || q.calls.get(StorageMode.DIAG_REAL).get() > 0, v + ": " + q.calls);
         StorageMode statistic = switch (v) {
             case VQ -> StorageMode.DIAG_REAL;
-            case EIGEN4, SKETCHY4 -> StorageMode.FULL;
+            case EIGEN4, EIGEN4_EF, SKETCHY4 -> StorageMode.FULL;
             default -> StorageMode.STRICTLY_LOWER;
         };
         assertTrue(q.calls.get(statistic).get() > 0, v + ": " + q.calls);
+        if (v == Variant.EIGEN4_EF) { // the eigenvectors' error coordinates, a strictly lower triangle
+            assertTrue(q.calls.get(StorageMode.STRICTLY_LOWER).get() > 0, v + ": " + q.calls);
+        }
         // the same quantizer, so the same trajectory, bit for bit
         assertArrayEquals(b.float32Data(), a.float32Data(), v.toString());
     }

@@ -56,6 +56,8 @@ class StateBytesTest {
                 case CQ -> lower(n) + diagReal(n) + GUARD;
                 case CQ_EF -> pair(n) + diagReal(n) + GUARD;
                 case EIGEN4 -> full(n) + 4 * n + diagReal(n) + GUARD;
+                // eigen4's state plus the error coordinates A in the strictly-lower layout (its fp32 diagonal is 0)
+                case EIGEN4_EF -> full(n) + 4 * n + lower(n) + diagReal(n) + GUARD;
                 // U n×w, σ w, ρₜ and ρ₁:ₜ in fp32, an 8-byte step count; w = min(ℓ, n). No stored root.
                 case SKETCHY -> 4 * (n * Math.min(sketchRank, n) + Math.min(sketchRank, n) + 2) + 8;
                 // Uᵀ w×n, 4-bit codes and a scale per 64 of a row (fp32 below 4096 elements: n = 100 here), σ w,
@@ -70,7 +72,7 @@ class StateBytesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY", "SKETCHY4"})
+    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF", "SKETCHY", "SKETCHY4"})
     void matchesTheAnalyticFormula(Variant v) {
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v);
         ShampooConfig config = (v.sketched() ? cb.sketchRank(32) : cb).build();

@@ -111,14 +111,19 @@ class TransactionalStepTest {
     }
 
     private static ShampooOptimizer optimizer(Variant v, FailingBase base) {
+        return optimizer(v, base, 1);
+    }
+
+    /** Statistics and roots every {@code every} steps. */
+    private static ShampooOptimizer optimizer(Variant v, FailingBase base, int every) {
         // Newton's official preset cannot reach its tolerance beyond κ ≈ 1e3–1e4, and one failure is the limit: a
         // large rank-1 gradient makes that parameter's root step throw.
-        ShampooConfig.Builder cb = ShampooConfig.builder().variant(v).intervals(1, 1).minQuantizedElements(0)
+        ShampooConfig.Builder cb = ShampooConfig.builder().variant(v).intervals(every, every).minQuantizedElements(0)
                 .maxConsecutiveRootFailures(1);
         ShampooConfig config = (switch (v) {
             case SKETCHY -> cb.sketchRank(2);
             case SKETCHY4 -> cb.sketchRank(2).bits(4);
-            case EIGEN4 -> cb.bits(4);
+            case EIGEN4, EIGEN4_EF -> cb.bits(4);
             case FP32 -> cb.rootMethod(RootMethod.NEWTON_OFFICIAL);
             default -> cb.bits(4).rootMethod(RootMethod.NEWTON_OFFICIAL);
         }).build();
@@ -136,9 +141,15 @@ class TransactionalStepTest {
     /** Runs two healthy steps, the failing one (which must throw), then two more; compares with a clean run. */
     private void assertAllOrNothing(Variant v, Map<String, DenseTensor> bad, int armedSize, int position,
                                     Class<? extends Throwable> expected) throws IOException {
+        assertAllOrNothing(v, bad, armedSize, position, expected, 1);
+    }
+
+    /** As above with statistics and roots every {@code every} steps (2: the failing third step is a steady one). */
+    private void assertAllOrNothing(Variant v, Map<String, DenseTensor> bad, int armedSize, int position,
+                                    Class<? extends Throwable> expected, int every) throws IOException {
         FailingBase base = new FailingBase();
-        ShampooOptimizer opt = optimizer(v, base);
-        ShampooOptimizer clean = optimizer(v, new FailingBase());
+        ShampooOptimizer opt = optimizer(v, base, every);
+        ShampooOptimizer clean = optimizer(v, new FailingBase(), every);
         for (ShampooOptimizer o : List.of(opt, clean)) {
             o.step(healthy(1));
             o.step(healthy(0.5));
@@ -175,6 +186,20 @@ class TransactionalStepTest {
             int size = Math.toIntExact(java.util.Arrays.stream(SHAPES.get(NAMES.get(j))).asLongStream()
                     .reduce(1, (x, y) -> x * y)); // the sizes 36, 25, 16, 7 tell the parameters apart
             assertAllOrNothing(v, healthy(3), size, j, IllegalStateException.class);
+        }
+    }
+
+    /**
+     * A steady step (no statistics, no roots) is undone from a snapshot without the factors, restored in place: the
+     * failure must still leave the optimizer exactly as it was, and the next refresh must continue as a clean run.
+     */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void aFailedSteadyStepIsUndoneWithoutSavingTheFactors(Variant v) throws IOException {
+        for (int j = 0; j < NAMES.size(); j++) {
+            int size = Math.toIntExact(java.util.Arrays.stream(SHAPES.get(NAMES.get(j))).asLongStream()
+                    .reduce(1, (x, y) -> x * y));
+            assertAllOrNothing(v, healthy(3), size, j, IllegalStateException.class, 2);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.qshampoo.bench.shampoo;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -7,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -17,6 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.qshampoo.bench.linalg.KernelBackendsBench.CpuClock;
+import io.qshampoo.linalg.DenseKernels;
+import io.qshampoo.linalg.DenseKernelsFactory;
 import io.qshampoo.shampoo.DenseTensor;
 import io.qshampoo.shampoo.ShampooConfig;
 import io.qshampoo.shampoo.ShampooOptimizer;
@@ -24,33 +28,50 @@ import io.qshampoo.shampoo.Sgd;
 import io.qshampoo.shampoo.Variant;
 
 /**
- * One optimizer step of each variant on a single n×n parameter (one block): {@code refreshStep} updates
- * the statistics and refreshes both roots (T1 = T2 = 1), {@code steadyStep} only applies the stored roots
- * (T1, T2 beyond the run, so the roots stay L̂₀ = I but are still applied: the dense variants do their two
- * products; Sketchy, whose sketch stays empty, applies the identity — its steady cost is
- * FrequentDirectionsBench.applyInverseRoot, twice). Single-threaded EJML float64; compare with
- * bench/numpy/shampoo_step.py.
+ * One optimizer step of a variant on a single n×n fp32 parameter (one block), SGD as the base optimizer and SGD
+ * grafting (the defaults): {@code refreshStep} updates the statistics and refreshes both roots (T1 = T2 = 1);
+ * {@code steadyStep} only applies the stored roots (T1, T2 beyond the run: the roots stay L̂₀ = I, which costs what
+ * any other root costs to dequantize and apply; Sketchy, whose sketch stays empty, applies the identity — its steady
+ * cost is FrequentDirectionsBench.applyInverseRoot, twice). Counterpart: {@code bench/numpy/shampoo_step.py}, the
+ * same math in numpy, run in the same session.
+ *
+ * <p>As {@code KernelBackendsBench}: each fork pre-touches a fixed heap (-Xms = -Xmx, AlwaysPreTouch), the score is
+ * wall time per call and the secondary counters {@code cpuNanos}/{@code calls} the calling thread's CPU time per
+ * call, the whole cost with one BLAS thread; {@code bench/numpy/step_ratios.py} divides the two.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgs = {"-Xmx8g"})
-@Warmup(iterations = 1, time = 1)
-@Measurement(iterations = 2, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 1, time = 2)
+@Measurement(iterations = 3, time = 2)
 public class ShampooStepBench {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Param({"openblas"})
+    public String backend;
 
     @Param({"1024"})
     public int n;
 
-    @Param({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "SKETCHY"})
+    /** The variants with a numpy counterpart; any other with {@code -p variant=VQ,CQ,EIGEN4_EF,SKETCHY}. */
+    @Param({"FP32", "CQ_EF", "EIGEN4"})
     public Variant variant;
 
+    private DenseKernels kernels;
     private ShampooOptimizer refreshing;
     private ShampooOptimizer steady;
     private Map<String, DenseTensor> gradient;
 
-    @Setup(Level.Trial)
+    @Setup
     public void setUp() {
+        DenseKernelsFactory.Selection s = DenseKernelsFactory.select(backend);
+        if (s.fellBack()) {
+            throw new IllegalStateException(backend + " did not load (" + s.fallbackReason() + "); not measuring EJML "
+                    + "under its name");
+        }
+        kernels = s.kernels();
         Random rnd = new Random(1);
         DenseTensor g = DenseTensor.float32(n, n);
         for (int k = 0; k < g.size(); k++) {
@@ -67,18 +88,27 @@ public class ShampooStepBench {
         // the failure budget is lifted so that the step is timed, failed root attempt included.
         ShampooConfig config = ShampooConfig.builder().variant(variant).intervals(t1, t2)
                 .maxConsecutiveRootFailures(Integer.MAX_VALUE).build();
-        return ShampooOptimizer.builder(config, new Sgd(), 1e-3).parameter("w", DenseTensor.float32(n, n)).build();
+        return ShampooOptimizer.builder(config, new Sgd(), 1e-3).kernels(kernels)
+                .parameter("w", DenseTensor.float32(n, n)).build();
     }
 
+    /** Statistics of both sides, both roots, the preconditioned and grafted direction, the SGD update. */
     @Benchmark
-    public long refreshStep() {
-        refreshing.step(gradient);
-        return refreshing.stepCount();
+    public long refreshStep(CpuClock clock) {
+        return timed(refreshing, clock);
     }
 
+    /** L̂·G·R̂ with the stored roots, grafted, the SGD update. */
     @Benchmark
-    public long steadyStep() {
-        steady.step(gradient);
-        return steady.stepCount();
+    public long steadyStep(CpuClock clock) {
+        return timed(steady, clock);
+    }
+
+    private long timed(ShampooOptimizer optimizer, CpuClock clock) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        optimizer.step(gradient);
+        clock.cpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+        clock.calls++;
+        return optimizer.stepCount();
     }
 }

@@ -17,7 +17,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * header-only reader reports identically. Any other throwable is a finding.
  *
  * <p>Without {@code JAZZER_FUZZ} this replays the committed inputs under
- * {@code src/test/resources/io/qshampoo/cli/npy/NpyFuzzTestInputs/npy/}; {@code -Pfuzz} fuzzes for the
+ * {@code src/test/resources/io/qshampoo/oracle/npy/NpyFuzzTestInputs/npy/}; {@code -Pfuzz} fuzzes for the
  * duration below (docs/reliability.md).
  */
 class NpyFuzzTest {

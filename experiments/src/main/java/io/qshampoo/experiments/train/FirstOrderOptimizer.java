@@ -53,13 +53,12 @@ public final class FirstOrderOptimizer implements TrainOptimizer {
                         + s.param().shapeString());
             }
             double[] d = s.direction();
+            g.copyTo(d);
             for (int j = 0; j < d.length; j++) {
-                double v = g.get(j);
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("gradient of '" + s.name() + "' at step " + k + " has " + v
+                if (!Double.isFinite(d[j])) {
+                    throw new IllegalArgumentException("gradient of '" + s.name() + "' at step " + k + " has " + d[j]
                             + " at index " + g.indexString(j) + "; expected finite values");
                 }
-                d[j] = v;
             }
         }
         for (int i = 0; i < slots.size(); i++) {

@@ -16,20 +16,20 @@ import io.qshampoo.shampoo.Variant;
 /**
  * The optimizers {@code qshampoo train} compares, by id: the first-order baselines {@code sgdm} (SGD with
  * heavy-ball momentum) and {@code adamw}, and the Shampoo variants {@code fp32, vq, cq, cq+ef, eigen4,
- * sketchy, sketchy4} ({@link Variant#id()}).
+ * eigen4+ef, sketchy, sketchy4} ({@link Variant#id()}).
  *
  * <p>Every Shampoo variant runs on the same base optimizer — one of the two baselines, with exactly the
  * baseline's hyper-parameters ({@link Settings#shampooBase()}) — and with the library's defaults
  * otherwise (β = 0.95, ε = 1e-6, 4-bit linear-2 codes in blocks of 64, exact eigen roots, SGD grafting
- * per block), except T1/T2 and the Sketchy rank, which {@code train} sets for the data-set size. Rank-1
+ * per block), except T1/T2 and the Sketchy rank, which {@code train} sets for the data-set size, and βₑ. Rank-1
  * parameters (biases) are not preconditioned: with SGD grafting their direction is the gradient, so
  * they follow the base optimizer exactly (Sketchy: S-AdaGrad, Feinberg et al. Alg. 2).
  */
 public final class Optimizers {
 
     /** Every id, in the order results are reported. */
-    public static final List<String> ALL = List.of("sgdm", "adamw", "fp32", "vq", "cq", "cq+ef", "eigen4", "sketchy",
-            "sketchy4");
+    public static final List<String> ALL = List.of("sgdm", "adamw", "fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef",
+            "sketchy", "sketchy4");
 
     /** The two first-order baselines. */
     public static final List<String> BASELINES = List.of("sgdm", "adamw");
@@ -51,10 +51,15 @@ public final class Optimizers {
      * @param maxRootFailures a Shampoo factor whose inverse root fails this many times in a row stops the run
      *                    ({@link ShampooConfig#maxConsecutiveRootFailures()}; library default 3); until then
      *                    the previous root is kept
+     * @param betaE       βₑ of the error state of cq+ef and eigen4+ef (Li Eq. 11), in [0, 1); the library
+     *                    default is 0.95
      */
     public record Settings(double momentum, double weightDecay, String shampooBase, int t1, int t2, int sketchRank,
-            int maxRootFailures) {
+            int maxRootFailures, double betaE) {
         public Settings {
+            if (!(betaE >= 0 && betaE < 1)) {
+                throw new IllegalArgumentException("beta_e is " + betaE + "; expected a value in [0, 1)");
+            }
             if (!BASELINES.contains(shampooBase)) {
                 throw new IllegalArgumentException("Shampoo base optimizer '" + shampooBase + "'; expected sgdm or adamw");
             }
@@ -62,6 +67,12 @@ public final class Optimizers {
                 throw new IllegalArgumentException("t1 = " + t1 + ", t2 = " + t2 + ", sketch rank = " + sketchRank
                         + ", max root failures = " + maxRootFailures + "; expected each >= 1");
             }
+        }
+
+        /** These settings with βₑ at the library default, 0.95. */
+        public Settings(double momentum, double weightDecay, String shampooBase, int t1, int t2, int sketchRank,
+                int maxRootFailures) {
+            this(momentum, weightDecay, shampooBase, t1, t2, sketchRank, maxRootFailures, 0.95);
         }
     }
 
@@ -74,6 +85,11 @@ public final class Optimizers {
             throw new IllegalArgumentException("unknown optimizer '" + id + "'; expected some of " + String.join(", ", ALL));
         }
         return id;
+    }
+
+    /** Whether the id keeps an error state, so βₑ applies to it: cq+ef and eigen4+ef. */
+    public static boolean hasErrorFeedback(String id) {
+        return check(id).equals("cq+ef") || id.equals("eigen4+ef");
     }
 
     public static boolean isShampoo(String id) {
@@ -90,7 +106,10 @@ public final class Optimizers {
         return baseOf(id, s).equals("sgdm") ? DEFAULT_LR_SGDM : DEFAULT_LR_ADAMW;
     }
 
-    /** A readable name, e.g. "SGD-M", "AdamW", "Shampoo cq+ef (4-bit) / SGD-M". */
+    /**
+     * A readable name, e.g. "SGD-M", "AdamW", "Shampoo cq+ef (4-bit) / SGD-M", "Shampoo cq+ef (4-bit, βₑ=0.6) / SGD-M"
+     * (βₑ named when it is not the default).
+     */
     public static String label(String id, Settings s) {
         String base = baseOf(id, s).equals("sgdm") ? "SGD-M" : "AdamW";
         if (!isShampoo(id)) {
@@ -100,6 +119,7 @@ public final class Optimizers {
             case "fp32" -> " (32-bit)";
             case "sketchy" -> " (FD ℓ=" + s.sketchRank() + ")";
             case "sketchy4" -> " (FD ℓ=" + s.sketchRank() + ", 4-bit)";
+            case "cq+ef", "eigen4+ef" -> s.betaE() == 0.95 ? " (4-bit)" : " (4-bit, βₑ=" + s.betaE() + ")";
             default -> " (4-bit)";
         };
         return "Shampoo " + id + bits + " / " + base;
@@ -117,6 +137,8 @@ public final class Optimizers {
                 .maxConsecutiveRootFailures(s.maxRootFailures());
         if (v.sketched()) {
             b.sketchRank(s.sketchRank());
+        } else if (v == Variant.CQ_EF || v == Variant.EIGEN4_EF) {
+            b.betaE(s.betaE());
         }
         return b.build();
     }

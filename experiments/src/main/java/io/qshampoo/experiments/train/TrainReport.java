@@ -119,6 +119,9 @@ public record TrainReport(Dataset dataset, int[] layerSizes, long parameters, Tr
         run.put("t2", settings.t2());
         run.put("sketch_rank", settings.sketchRank());
         run.put("max_root_failures", settings.maxRootFailures());
+        if (results.stream().anyMatch(r -> Optimizers.hasErrorFeedback(r.id()))) {
+            run.put("beta_e", settings.betaE()); // only with an error state (cq+ef, eigen4+ef)
+        }
         root.put("settings", run);
         List<Object> opts = new ArrayList<>();
         for (TrainResult r : results) {

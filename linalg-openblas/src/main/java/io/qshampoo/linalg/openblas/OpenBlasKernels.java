@@ -16,6 +16,8 @@ import org.ejml.data.DMatrixRMaj;
 
 import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.DenseKernelsFactory;
+import io.qshampoo.linalg.HouseholderQr;
+import io.qshampoo.linalg.QrSignRule;
 import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.ThinSvd;
 
@@ -313,6 +315,47 @@ public final class OpenBlasKernels implements DenseKernels {
             vt.get(left.data, 0, rows * r); // r × rows column-major, read row-major: rows × r
         }
         return new ThinSvd(left, sigma);
+    }
+
+    /**
+     * Householder QR by LAPACK {@code dgeqrf} and {@code dorgqr}: the reflectors of {@link HouseholderQr} (β =
+     * −sign(α)·‖x‖, H = I where the column below the diagonal is already zero), so the raw signs are the
+     * {@link QrSignRule#HOUSEHOLDER} ones up to rounding, and {@link QrSignRule#POSITIVE_DIAGONAL} flips as
+     * {@link HouseholderQr#applySignRule} does. Cost about 4mk² − 4k³/3 flops; two O(mk) transposes.
+     */
+    @Override
+    public HouseholderQr.Result qr(DMatrixRMaj a, QrSignRule signs) {
+        HouseholderQr.requireFactorable(a, signs);
+        final int m = a.numRows;
+        final int k = a.numCols;
+        NativeWorkspace w = NativeWorkspace.get();
+        double[] t = w.heap(m * k);
+        Layouts.transpose(a.data, m, k, t); // the row-major k × m Aᵀ is the column-major m × k A
+        DoublePointer pa = w.doubles(NativeWorkspace.A, (long) m * k);
+        pa.put(t, 0, m * k);
+        DoublePointer tau = w.doubles(NativeWorkspace.VALUES, k);
+        DoublePointer work = w.doubles(NativeWorkspace.WORK, 1);
+        check(openblas.LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, k, pa, m, tau, work, -1), "dgeqrf (workspace query)", k);
+        int lwork = (int) work.get(0);
+        check(openblas.LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, pa, m, tau, work, -1), "dorgqr (workspace query)",
+                k);
+        lwork = Math.max(lwork, (int) work.get(0));
+        work = w.doubles(NativeWorkspace.WORK, lwork);
+        check(openblas.LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, k, pa, m, tau, work, lwork), "dgeqrf", k);
+        pa.get(t, 0, m * k);
+        DMatrixRMaj r = new DMatrixRMaj(k, k);
+        for (int j = 0; j < k; j++) { // R is the upper triangle of the column-major result: R(i, j) at t[j·m + i]
+            for (int i = 0; i <= j; i++) {
+                r.data[i * k + j] = t[j * m + i];
+            }
+        }
+        check(openblas.LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, pa, m, tau, work, lwork), "dorgqr", k);
+        pa.get(t, 0, m * k);
+        DMatrixRMaj q = new DMatrixRMaj(m, k);
+        Layouts.transpose(t, k, m, q.data); // the column-major m × k Q is the row-major k × m Qᵀ
+        HouseholderQr.Result result = new HouseholderQr.Result(q, r);
+        HouseholderQr.applySignRule(result, signs);
+        return result;
     }
 
     private static int requireSquare(DMatrixRMaj a, String what) {
