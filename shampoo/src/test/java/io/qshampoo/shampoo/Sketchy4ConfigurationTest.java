@@ -72,9 +72,9 @@ class Sketchy4ConfigurationTest {
         assertMentions(refused(() -> ShampooConfig.builder().variant(Variant.SKETCHY).bits(4).build()),
                 "sketchy keeps its sketch in fp32", "bits is 4", "use sketchy4");
         assertMentions(refused(() -> ShampooConfig.builder().variant(Variant.SKETCHY4).betaE(0.9).build()),
-                "betaE applies to cq+ef only", "sketchy4");
+                "betaE applies to cq+ef", "the variant is sketchy4");
         assertMentions(refused(() -> ShampooConfig.builder().variant(Variant.SKETCHY4).bjorckSteps(1, 4).build()),
-                "Björck steps applies to eigen4 only");
+                "Björck steps applies to eigen4", "the variant is sketchy4");
         assertMentions(refused(() -> ShampooConfig.builder().variant(Variant.SKETCHY4).rootMethod(RootMethod.EIGEN)
                 .build()), "rootMethod");
         assertMentions(refused(() -> ShampooConfig.builder().variant(Variant.CQ).sketchRank(8).build()),
