@@ -27,7 +27,7 @@ import re
 import numpy as np
 
 FORMAT = "qshampoo-trace/1"
-VARIANTS = ("fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy")
+VARIANTS = ("fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy", "sketchy4")
 CONVENTIONS = ("qshampoo", "official")
 PRECISIONS = ("fp32", "fp64", "tf32", "bf16")
 OPTIMIZERS = ("sgd", "adamw", "rmsprop", "adagrad")
@@ -212,7 +212,7 @@ class TraceRecorder:
     """Records a `qshampoo-trace/1` trace of one parameter while an optimizer runs.
 
     out_dir     directory of the trace; manifest.json and every file go under it (references are relative).
-    variant     fp32, vq, cq, cq+ef, eigen4 or sketchy: the preconditioner the optimizer implements.
+    variant     fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy or sketchy4: the preconditioner the optimizer implements.
     parameter   (name, shape) of the parameter, e.g. ("fc1.weight", w.shape); its state keys start with
                 "name#0." (block 0) and its value is dumped under "name".
     optimizer   {"name": "sgd"|"adamw"|"rmsprop"|"adagrad", "lr": ..., ...} as docs/oracle.md lists.

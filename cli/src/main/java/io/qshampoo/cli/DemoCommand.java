@@ -13,14 +13,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code qshampoo demo}: a small version of every experiment, in a few minutes on 2 cores — why Cholesky
- * quantization beats quantizing the preconditioner (tables, feedback), what each variant stores
- * (memory), and how the optimizers train (digits). Each step is an ordinary subcommand with small
+ * quantization beats quantizing the preconditioner (tables, feedback), what 4-bit directions do to a
+ * Frequent-Directions sketch (sketch), what each variant stores (memory), and how the optimizers train (digits). Each step is an ordinary subcommand with small
  * settings, printed before it runs so that it can be repeated or enlarged by hand. {@code --out/index.html}
  * shows every step's tables, plots and command on one page.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A small version of each experiment (tables, feedback, memory, train on UCI digits), in about "
-                + "two minutes on 2 cores.",
+        description = {"A small version of each experiment (tables, feedback, sketch, memory, train on UCI digits), in "
+                + "about two minutes on 2 cores.",
                 "Prints the tables and writes PNG plots and CSV/JSON files into --out (default ./qshampoo-out), with",
                 "an index.html per step and one over all steps (--out/index.html)."})
 final class DemoCommand implements Callable<Integer> {
@@ -39,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
                         "tables", "--n", "256", "--spectrum", "1:128,1e-4:128", "--ef-refreshes", "40", "--out", o + "/tables"},
                 new String[] {"Error feedback over a stream of gradients, for three spectral decays",
                         "feedback", "--n", "64", "-T", "120", "--decay", "0.5,1,2", "--out", o + "/feedback"},
+                new String[] {"Sketchy's Frequent-Directions sketch in fp32 and with 4-bit directions",
+                        "sketch", "--n", "48", "-T", "60", "--decay", "1,2", "--sketch-rank", "12", "--out", o + "/sketch"},
                 new String[] {"Optimizer-state bytes per variant for LLaMA-130M",
                         "memory", "--preset", "llama-130m", "--out", o + "/memory"},
                 new String[] {"Training an MLP on UCI digits with every optimizer",
@@ -57,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < steps.size(); i++) {
             String[] step = steps.get(i);
             String[] args = java.util.Arrays.copyOfRange(step, 1, step.length);
-            if (kernels.name != null && !args[0].equals("memory")) {
+            if (kernels.name != null && !args[0].equals("memory") && !args[0].equals("sketch")) { // no kernels choice
                 args = java.util.Arrays.copyOf(args, args.length + 2);
                 args[args.length - 2] = "--kernels";
                 args[args.length - 1] = kernels.name;

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
  * {@code ShampooOptimizer.stateBytes()} itself; see {@link MemoryAccounting} and {@link ModelPresets}.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Optimizer-state bytes per variant (fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy) for layer shapes or a "
-                + "preset model, as ShampooOptimizer.stateBytes() counts them, with the breakdown (codes, scales, kept "
+        description = {"Optimizer-state bytes per variant (fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4) "
+                + "for layer shapes or a preset model, as ShampooOptimizer.stateBytes() counts them, with the breakdown "
+                + "(codes, scales, kept "
                 + "diagonals, fp32 states, scalars, base-optimizer moments).",
                 "Presets: " + "resnet34, vit-small, llama-130m, llama-350m, llama-1b (assumptions in ModelPresets' Javadoc).",
                 "Writes memory.txt, memory.csv, memory-layers.csv and memory.json into --out."})
@@ -46,7 +47,8 @@ final class MemoryCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--variants", split = ",", description = "Variants (default: fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy).")
+    @Option(names = "--variants", split = ",", description = "Variants (default: fp32, vq, cq, cq+ef, eigen4, eigen4+ef, "
+            + "sketchy, sketchy4).")
     List<String> variants;
 
     @Option(names = "--bits", description = "Bits of quantized states: 3, 4 or 8 (default ${DEFAULT-VALUE}).")

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         description = "Reference toolkit for memory-efficient Shampoo: 32-bit and 4-bit preconditioners, Cholesky "
                 + "quantization with error feedback, eigenvector quantization with Björck rectification, Sketchy.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TablesCommand.class, FeedbackCommand.class,
-                TrainCommand.class, MemoryCommand.class, QuantizeCommand.class, DequantizeCommand.class,
-                CheckCommand.class, GpuInfoCommand.class})
+                SketchCommand.class, TrainCommand.class, MemoryCommand.class, QuantizeCommand.class,
+                DequantizeCommand.class, CheckCommand.class, GpuInfoCommand.class})
 public final class Qshampoo implements Runnable {
 
     @CommandLine.Spec

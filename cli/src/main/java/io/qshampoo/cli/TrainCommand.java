@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP (ReLU, softmax cross-entropy) with SGD-M, AdamW and every Shampoo variant "
-                + "(fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy) on the same data, initialisation and batch order; report "
+                + "(fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4) on the same data, initialisation and batch "
+                + "order; report "
                 + "per epoch the training loss, test accuracy, optimizer-state bytes and wall time.",
                 "",
                 "Shampoo variants run on one of the baselines as base optimizer (--shampoo-base, default sgdm), "
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
                 "Default learning rates: SGD-M and Shampoo on SGD-M 0.05, AdamW and Shampoo on AdamW 0.001.",
                 "",
                 "Fashion-MNIST defaults: MLP 784-256-10, 5 epochs, batch 128, T1 10, T2 50, sketch rank 128 "
-                + "(one full run of 8 optimizers takes about an hour on 2 cores; most of it is Shampoo).",
+                + "(one full run of every optimizer takes about an hour on 2 cores; most of it is Shampoo).",
                 "Digits defaults: MLP 64-64-10, 20 epochs, batch 32, T1 5, T2 25, sketch rank 16 (seconds).",
                 ""},
         footer = {"", "Examples:",
@@ -74,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Integer> hidden;
 
     @Option(names = "--optimizers", paramLabel = "LIST", split = ",", description = "Which optimizers, in this order "
-            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,eigen4+ef,sketchy).")
+            + "(default all: sgdm,adamw,fp32,vq,cq,cq+ef,eigen4,eigen4+ef,sketchy,sketchy4).")
     List<String> optimizers;
 
     @Option(names = "--lr", paramLabel = "SPEC", split = ",", description = "Learning rates: one number for all, or "

@@ -31,6 +31,8 @@ class CheckTraceTest {
     /** A small manifest with only the settings that apply to the variant (others are refused). */
     static Map<String, Object> manifest(String variant) {
         Map<String, Object> config = variant.equals("sketchy") ? JsonReport.object("t1", 1, "t2", 2, "sketchRank", 4)
+                : variant.equals("sketchy4") ? JsonReport.object("t1", 1, "t2", 2, "sketchRank", 4, "bits", 4, "block", 32,
+                        "minQuantizedElements", 0)
                 : variant.equals("fp32") ? JsonReport.object("t1", 1, "t2", 2)
                 : JsonReport.object("t1", 1, "t2", 2, "bits", 4, "block", 32, "minQuantizedElements", 0);
         return JsonReport.object(
@@ -97,7 +99,7 @@ class CheckTraceTest {
 
     @Test
     void everyVariantAgreesWithItsOwnTrace() throws Exception {
-        for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy"}) {
+        for (String v : new String[] {"fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy", "sketchy4"}) {
             Path m = fixture(v);
             Cli.Result r = Cli.run("check", "trace", m.toString());
             assertEquals(0, r.exitCode(), v + ": " + r);
@@ -217,6 +219,30 @@ class CheckTraceTest {
     }
 
     @Test
+    void sketchy4IsParsedWithItsBitsAndItsDirectionCodesAreCompared() throws Exception {
+        Path m = fixture("sketchy4");
+        // Bits: 3, 4 or 8 for sketchy4, 32 only for sketchy; the sketch's β₂ and ε are its own fields.
+        String[][] cases = {
+            {"\"bits\" : 4", "\"bits\" : 32", "sketchy4 quantizes its sketch's directions"},
+            {"\"variant\" : \"sketchy4\"", "\"variant\" : \"sketchy\"", "use sketchy4"},
+            {"\"t1\" : 1", "\"t1\" : 1, \"beta\" : 0.9", "does not apply to sketchy4"},
+        };
+        assertBadInput(m, cases);
+        Path beta = m.getParent().resolve("beta.json");
+        Files.writeString(beta, Files.readString(m).replaceFirst("\"t1\" : 1", "\"t1\" : 1, \"sketchBeta\" : 0.999"));
+        assertEquals(0, Cli.run("check", "trace", beta.toString()).exitCode(), "sketchBeta 0.999 is the default");
+        // Uᵀ of the left factor (8 × 8 here, ℓ = 4: 4 × 8 codes, 16 bytes): code 1 moved by 4 steps.
+        Path codes = Path.of(file(m, "records", 5, "w#0.left.sketch.Ut.codes"));
+        byte[] b = NpyReader.read(codes).uint8Data();
+        assertEquals(16, b.length);
+        b[0] ^= (byte) 0x40;
+        NpyWriter.write(codes, NpyArray.ofUint8(b, b.length));
+        Cli.Result r = Cli.run("check", "trace", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("DIVERGED first at step 5, w#0.left.sketch.Ut.codes"), r.out());
+    }
+
+    @Test
     void aTamperedParameterAndRootFailureCounterAreFound() throws Exception {
         Path m = fixture("vq");
         Path w2 = Path.of(file(m, "states", 2, "w"));
@@ -245,10 +271,23 @@ class CheckTraceTest {
         assertTrue(r.out().contains("1 column(s) sign-flipped"), r.out());
     }
 
+    /** Each case {found, replacement, message}: the manifest with the replacement is exit 2 with the message. */
+    private static void assertBadInput(Path m, String[][] cases) throws Exception {
+        String good = Files.readString(m);
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0]);
+            Path bad = m.getParent().resolve("bad.json");
+            Files.writeString(bad, good.replaceFirst(java.util.regex.Pattern.quote(c[0]),
+                    java.util.regex.Matcher.quoteReplacement(c[1])));
+            Cli.Result r = Cli.run("check", "trace", bad.toString());
+            assertEquals(2, r.exitCode(), c[1] + ": " + r);
+            assertTrue(r.err().contains(c[2]), c[2] + " not in: " + r.err());
+        }
+    }
+
     @Test
     void badManifestsAreBadInput() throws Exception {
         Path m = fixture("cq");
-        String good = Files.readString(m);
         String[][] cases = {
             {"\"variant\" : \"cq\"", "\"variant\" : \"cq4\"", "unknown variant"},
             {"\"lr\" : 0.1", "\"lr\" : 0.1, \"lrr\" : 1", "lrr"},
@@ -259,15 +298,7 @@ class CheckTraceTest {
             {"\"3\" : {", "\"9\" : {", "names step 9"},
             {"{", "[", "not a valid trace manifest"},
         };
-        for (String[] c : cases) {
-            assertTrue(good.contains(c[0]), c[0]);
-            Path bad = m.getParent().resolve("bad.json");
-            Files.writeString(bad, good.replaceFirst(java.util.regex.Pattern.quote(c[0]),
-                    java.util.regex.Matcher.quoteReplacement(c[1])));
-            Cli.Result r = Cli.run("check", "trace", bad.toString());
-            assertEquals(2, r.exitCode(), c[1] + ": " + r);
-            assertTrue(r.err().contains(c[2]), c[2] + " not in: " + r.err());
-        }
+        assertBadInput(m, cases);
         // A malformed gradient file: exit 2 naming it.
         Path g2 = m.getParent().resolve("g2.npy");
         byte[] b = Files.readAllBytes(g2);

@@ -26,7 +26,7 @@ class DemoCommandTest {
     void demoRunsEveryExperimentAndWritesItsFiles() throws Exception {
         assertEquals(0, Qshampoo.run("demo", "--out", dir.toString()));
         for (String f : new String[] {"tables/tables.txt", "tables/tables.json", "feedback/feedback.txt",
-                "feedback/nre-decay-1.png", "memory/memory.csv", "train/results.json", "train/test_accuracy.png"}) {
+                "feedback/nre-decay-1.png", "sketch/sketch.txt", "memory/memory.csv", "train/results.json", "train/test_accuracy.png"}) {
             Path p = dir.resolve(f);
             assertTrue(Files.size(p) > 0, "missing or empty: " + f);
         }
@@ -37,7 +37,7 @@ class DemoCommandTest {
         }
         assertTrue(pngs >= 4, pngs + " plots");
         assertEquals(pngs, page.split("<img ", -1).length - 1, "every plot is on the demo page");
-        for (String step : new String[] {"tables", "feedback", "memory", "train"}) {
+        for (String step : new String[] {"tables", "feedback", "sketch", "memory", "train"}) {
             assertTrue(page.contains("$ ./qshampoo " + step + " "), "the command of " + step);
             assertTrue(Files.isRegularFile(dir.resolve(step).resolve("index.html")), step + "/index.html");
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The three experiment commands end to end on tiny inputs: exit codes and the files they promise. */
+/** The experiment commands end to end on tiny inputs: exit codes and the files they promise. */
 class ExperimentCommandsTest {
 
     @TempDir
@@ -93,9 +93,24 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void sketchWritesSummaryAndSteps() throws Exception {
+        Path out = dir.resolve("s");
+        Cli.Result rc = Cli.run("sketch", "--n", "24", "--steps", "5", "--decay", "1,2", "--sketch-rank", "6", "--block",
+                "32", "--out", out.toString());
+        assertEquals(0, rc.exitCode(), rc.toString());
+        assertTrue(lastLine(rc.out()).contains(out.toString()), "says where it wrote: " + lastLine(rc.out()));
+        assertTrue(rc.out().contains("ℓ = 6 (5 directions kept)"), rc.out());
+        assertEquals(1 + 2 * 5, Files.readAllLines(out.resolve("sketch-steps.csv")).size()); // header + 2 decays × 5
+        JsonNode j = new ObjectMapper().readTree(out.resolve("sketch.json").toFile());
+        assertEquals(2, j.get("summaries").size());
+        assertTrue(Files.readString(out.resolve("index.html")).contains("$ ./qshampoo sketch --n 24"));
+    }
+
+    @Test
     void badOptionValuesExitWithTwoAndAMessage() {
         for (String[] args : new String[][] {{"tables", "--n", "64", "--layout", "diagonal"}, {"memory", "--preset", "gpt-5"},
-                {"feedback", "--methods", "cq+magic"}, {"tables", "--spectrum", "1:10,oops"}}) {
+                {"feedback", "--methods", "cq+magic"}, {"tables", "--spectrum", "1:10,oops"}, {"sketch", "--bits", "32"},
+                {"sketch", "--sketch-rank", "0"}}) {
             Cli.Result r = Cli.run(args);
             assertEquals(2, r.exitCode(), r.toString());
             assertTrue(r.err().startsWith("qshampoo " + args[0] + ": ") && !r.err().contains("\tat "), r.toString());

@@ -93,10 +93,11 @@ public final class MemoryAccounting {
         ShampooConfig config(Variant v) {
             ShampooConfig.Builder b = ShampooConfig.builder().variant(v).mapping(mapping).layout(layout)
                     .maxBlockOrder(maxOrder).minQuantizedElements(minQuantizedElements).grafting(grafting);
-            if (v == Variant.SKETCHY) {
-                b.sketchRank(sketchRank); // the sketch is fp32
-            } else if (v != Variant.FP32) {
-                b.bits(bits); // fp32 is 32 bits by definition
+            if (v.sketched()) {
+                b.sketchRank(sketchRank);
+            }
+            if (v != Variant.FP32 && v != Variant.SKETCHY) {
+                b.bits(bits); // fp32 and sketchy (an fp32 sketch) are 32 bits by definition
             }
             return b.build();
         }
@@ -227,7 +228,7 @@ public final class MemoryAccounting {
      * Refuses a one-parameter optimizer whose construction would not fit in half the heap, estimated as the
      * parameter (4 bytes an element), the optimizer's per-element buffers (at most 24 bytes: float64 direction,
      * two fp32 moments, fp32 grafting), and per block two order-n factors of at most 8·n² bytes (fp32 statistic
-     * and root) each side — or for Sketchy on a vector, its ℓ × n float64 basis.
+     * and root) each side — or for Sketchy (either variant) on a vector, its ℓ × n float64 basis.
      */
     private void requireBuildable(Variant v, int[] shape) {
         double elements = 1;
@@ -243,7 +244,7 @@ public final class MemoryAccounting {
             double c = Math.min(cols, m);
             double blocks = Math.ceil(rows / m) * Math.ceil(cols / m);
             bytes += blocks * 8 * (r * r + c * c);
-        } else if (v == Variant.SKETCHY) {
+        } else if (v.sketched()) {
             bytes += 8.0 * settings.sketchRank() * elements;
         }
         long limit = Runtime.getRuntime().maxMemory() / 2;

@@ -96,7 +96,7 @@ class MemoryAccountingTest {
      * 100×100 blocks are quantized (≥ 4096 elements), the small remainders stay fp32, so both storage paths count.
      */
     @ParameterizedTest
-    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "EIGEN4,SGDM", "EIGEN4_EF,ADAMW", "SKETCHY,ADAMW", "VQ,SGDM"})
+    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "EIGEN4,SGDM", "EIGEN4_EF,ADAMW", "SKETCHY,ADAMW", "SKETCHY4,SGDM", "VQ,SGDM"})
     void blockByBlockEqualsTheWholeParameter(Variant v, MemoryAccounting.Base base) {
         List<LayerShape> shapes = LayerShape.parseList("250x130,30x5x5x5*2");
         MemoryAccounting.Settings whole = new MemoryAccounting.Settings(List.of(v), 4, Mapping.LINEAR_2,
@@ -115,7 +115,7 @@ class MemoryAccountingTest {
      * second of counting after the one-block optimizers are built.
      */
     @ParameterizedTest
-    @CsvSource({"FP32", "CQ_EF", "SKETCHY"})
+    @CsvSource({"FP32", "CQ_EF", "SKETCHY", "SKETCHY4"})
     void hugeParametersAreCountedInClosedForm(Variant v) {
         MemoryAccounting acc = new MemoryAccounting(settings(v, 16L << 20));
         long full = 100_000_000L / 1200; // 83,333 full blocks per side, remainder 400
@@ -131,7 +131,7 @@ class MemoryAccountingTest {
 
     /** A vector above the direct limit is counted from two shorter ones; it equals the direct count. */
     @ParameterizedTest
-    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "SKETCHY,ADAMW", "EIGEN4,SGDM"})
+    @CsvSource({"FP32,SGD", "CQ_EF,ADAMW", "SKETCHY,ADAMW", "SKETCHY4,SGD", "EIGEN4,SGDM"})
     void longVectorsAreCountedAffinely(Variant v, MemoryAccounting.Base base) {
         MemoryAccounting.Settings s = new MemoryAccounting.Settings(List.of(v), 4, Mapping.LINEAR_2,
                 BlockLayout.rowSegments(64), 1200, 4096, 16, base, Grafting.ADAGRAD, 16L << 20);

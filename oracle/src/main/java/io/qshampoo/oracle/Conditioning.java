@@ -56,7 +56,7 @@ final class Conditioning {
                 min = CommonOps_DDRM.elementMin(s);
                 ridge = config.epsilon() * max;
             }
-            case SKETCHY -> {
+            case SKETCHY, SKETCHY4 -> {
                 DMatrixRMaj sigma = states.get(prefix + ".sigma");
                 double rho = states.get(prefix + ".rho").get(0);
                 int n = states.get(prefix + ".U").numRows;

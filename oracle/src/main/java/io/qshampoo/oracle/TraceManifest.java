@@ -36,7 +36,7 @@ import io.qshampoo.shampoo.Variant;
  *
  * <pre>{@code
  * { "format": "qshampoo-trace/1",
- *   "variant": "cq+ef",                                   // fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy
+ *   "variant": "cq+ef",                                   // fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4
  *   "conventions": "official",                            // or "qshampoo" (default); see docs/conventions.md
  *   "codeTable": "table.npy",                             // optional: the other side's float32 code table
  *   "config": { "beta": 0.95, "t1": 1, "t2": 2, "bits": 4, "minQuantizedElements": 0, ... },
@@ -152,7 +152,8 @@ public record TraceManifest(String format, String variant, String conventions, S
 
     private void validate() {
         require(FORMAT.equals(format), "\"format\" is " + quote(format) + "; expected \"" + FORMAT + "\"");
-        require(variant != null, "\"variant\" is missing; expected one of fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy");
+        require(variant != null, "\"variant\" is missing; expected one of fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, "
+                + "sketchy4");
         Variant.fromId(variant);
         require(optimizer != null && optimizer.name() != null && optimizer.lr() != null,
                 "\"optimizer\" needs at least \"name\" and \"lr\"");
@@ -279,21 +280,21 @@ public record TraceManifest(String format, String variant, String conventions, S
         if (c == null) {
             return b.build();
         }
-        boolean sketchy = Variant.fromId(variant) == Variant.SKETCHY;
+        boolean sketchy = Variant.fromId(variant).sketched();
         if (c.beta() != null) {
-            require(!sketchy, "\"config.beta\" does not apply to sketchy; its decay is \"sketchBeta\"");
+            require(!sketchy, "\"config.beta\" does not apply to " + variant + "; its decay is \"sketchBeta\"");
             b.beta(c.beta());
         }
         if (c.epsilon() != null) {
-            require(!sketchy, "\"config.epsilon\" does not apply to sketchy; its relative ε is \"sketchEpsilon\"");
+            require(!sketchy, "\"config.epsilon\" does not apply to " + variant + "; its relative ε is \"sketchEpsilon\"");
             b.epsilon(c.epsilon());
         }
         if (c.sketchBeta() != null) {
-            require(sketchy, "\"config.sketchBeta\" applies to sketchy only; the variant is " + variant);
+            require(sketchy, "\"config.sketchBeta\" applies to sketchy and sketchy4 only; the variant is " + variant);
             b.beta(c.sketchBeta());
         }
         if (c.sketchEpsilon() != null) {
-            require(sketchy, "\"config.sketchEpsilon\" applies to sketchy only; the variant is " + variant);
+            require(sketchy, "\"config.sketchEpsilon\" applies to sketchy and sketchy4 only; the variant is " + variant);
             b.epsilon(c.sketchEpsilon());
         }
         if (c.betaE() != null) {

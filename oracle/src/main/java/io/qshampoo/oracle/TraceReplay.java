@@ -281,6 +281,7 @@ public final class TraceReplay {
             String stored = switch (state) {
                 case "E" -> "CE";
                 case "C" -> records.containsKey(sidePrefix + ".CE.codes") ? "CE" : "C";
+                case "U" -> records.containsKey(sidePrefix + ".sketch.Ut.codes") ? "sketch.Ut" : "U"; // sketchy4
                 default -> state;
             };
             return records.containsKey(sidePrefix + "." + stored + ".codes");
@@ -292,7 +293,7 @@ public final class TraceReplay {
                 case FP32, VQ -> "L";
                 case CQ, CQ_EF -> "C";
                 case EIGEN4, EIGEN4_EF -> "V";
-                case SKETCHY -> null;
+                case SKETCHY, SKETCHY4 -> null;
             };
         }
 
@@ -303,7 +304,8 @@ public final class TraceReplay {
             int d = blockSize(f);
             double kappa = kappa(side);
             boolean triangle = "C".equals(state) || "E".equals(state) || "A".equals(state);
-            long codes = triangle ? (long) n * (n - 1) / 2 : (long) n * n;
+            long codes = triangle ? (long) n * (n - 1) / 2
+                    : "U".equals(state) ? (long) n * ours.get(side + ".U").numCols : (long) n * n;
             DMatrixRMaj x = ours.get(side + "." + state);
             // A (eigen4+ef) is compared as the skew n×n matrix but stored as its strictly lower triangle, whose
             // Frobenius norm is ‖A‖_F/√2: the spread of the stored values is √2 times that of A.
@@ -460,7 +462,7 @@ public final class TraceReplay {
             }
             return switch (f.state()) {
                 case "L", "C", "E", "A", "V", "S", "U", "sigma", "rho", "root" -> f.state();
-                case "sketch" -> f.rest().isEmpty() ? "U" : f.rest();
+                case "sketch" -> f.rest().isEmpty() || f.rest().startsWith("Ut.") ? "U" : f.rest();
                 default -> "C";
             };
         }

@@ -145,7 +145,7 @@ public record Conventions(
 
     /**
      * The named set: {@code qshampoo}, or {@code official} for the official code of the given variant
-     * (Sketchy → tearfree, every other variant → low-bit Shampoo).
+     * (sketchy and sketchy4 → tearfree's Sketchy switches, every other variant → low-bit Shampoo).
      *
      * @throws IllegalArgumentException for any other name
      */
@@ -154,7 +154,7 @@ public record Conventions(
             case "qshampoo":
                 return qshampoo();
             case "official":
-                return variant == Variant.SKETCHY ? officialSketchy() : officialLowBitShampoo();
+                return variant.sketched() ? officialSketchy() : officialLowBitShampoo();
             default:
                 throw new IllegalArgumentException("conventions \"" + name + "\" is unknown; expected qshampoo or official");
         }

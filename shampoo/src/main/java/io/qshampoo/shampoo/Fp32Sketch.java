@@ -12,7 +12,7 @@ import io.qshampoo.linalg.FrequentDirections;
  *
  * <p>State: n·w + w floats for U and σ, 2 floats for ρₜ and ρ₁:ₜ, 8 bytes for the step count.
  */
-final class Fp32Sketch implements Stateful {
+final class Fp32Sketch implements StoredSketch {
 
     /**
      * Orthonormality accepted when rebuilding from fp32: rounding each entry of U (|u| ≤ 1) moves UᵀU
@@ -35,12 +35,14 @@ final class Fp32Sketch implements Stateful {
         this.fd = new FrequentDirections(n, ell, beta, tailDecay, kernels);
     }
 
-    FrequentDirections sketch() {
+    @Override
+    public FrequentDirections sketch() {
         return fd;
     }
 
     /** One FD update with the n×k block x, then rounding of the state to fp32. */
-    void update(DMatrixRMaj x) {
+    @Override
+    public void update(DMatrixRMaj x) {
         fd.update(x);
         FrequentDirections.State s = fd.state();
         DMatrixRMaj u = s.basis();
@@ -59,31 +61,9 @@ final class Fp32Sketch implements Stateful {
         fd = FrequentDirections.restore(s, kernels, FP32_ORTHONORMALITY_TOLERANCE);
     }
 
-    /** Top eigenvalue of the compensated sketch Ḡ + ρ₁:ₜ·I: σ₁² + ρ₁:ₜ (0 for an empty sketch). */
-    double topEigenvalue() {
-        double[] sigma = fd.singularValues();
-        return (sigma.length == 0 ? 0 : sigma[0] * sigma[0]) + fd.escapedMass();
-    }
-
-    /**
-     * Puts the sketch into {@code out} as an implementation that stores only the kept directions holds it (the
-     * official tearfree code does): {@code .U} the first
-     * {@link FrequentDirections#kept()} columns of U, those with σᵢ = 0 set to 0 (the sketch holds no direction
-     * there); {@code .sigma} their σᵢ; {@code .rho} ρ₁:ₜ.
-     */
-    void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
-        int kept = fd.kept();
-        DMatrixRMaj u = fd.basis();
-        double[] sigma = fd.singularValues();
-        DMatrixRMaj held = new DMatrixRMaj(u.numRows, kept);
-        for (int i = 0; i < u.numRows; i++) {
-            for (int j = 0; j < kept; j++) {
-                held.data[i * kept + j] = sigma[j] > 0 ? u.data[i * u.numCols + j] : 0;
-            }
-        }
-        out.put(prefix + ".U", held);
-        out.put(prefix + ".sigma", DMatrixRMaj.wrap(kept, 1, java.util.Arrays.copyOf(sigma, kept)));
-        out.put(prefix + ".rho", DMatrixRMaj.wrap(1, 1, new double[] {fd.escapedMass()}));
+    @Override
+    public DMatrixRMaj storedBasis() {
+        return fd.basis();
     }
 
     @Override

@@ -8,9 +8,9 @@ import io.qshampoo.linalg.DenseKernels;
  * One Kronecker factor of a Shampoo block — L (left, m×m) or R (right, n×n) for an m×n gradient — in
  * the storage of one variant. The block's preconditioned gradient is L̂·G·R̂ (Li et al. Eq. 2, Alg. 1
  * line 15). One implementation per variant: {@link EmaShampooFactor} (fp32 and VQ),
- * {@link CholeskyQuantizedFactor}, {@link EigenQuantizedFactor}, {@link SketchyFactor}; {@link #create} builds the
- * one a configuration names. The optimizer, the oracle's trace replay and the experiments all use these classes:
- * each recurrence is implemented once.
+ * {@link CholeskyQuantizedFactor}, {@link EigenQuantizedFactor}, {@link SketchyFactor} (sketchy and sketchy4);
+ * {@link #create} builds the one a configuration names. The optimizer, the oracle's trace replay and the
+ * experiments all use these classes: each recurrence is implemented once.
  */
 public interface KroneckerFactor extends Stateful {
 
@@ -41,8 +41,10 @@ public interface KroneckerFactor extends Stateful {
     /**
      * Puts this factor's stored matrices, dequantized to float64, into {@code out} under
      * {@code prefix + "." + name}: the statistic ("L", or its factor "C" and error "E", or eigenvectors
-     * "V" and eigenvalues "S" as an n×1 matrix with, under error feedback, the error's coordinates "A" (skew n×n), or the sketch basis "U" and singular values "sigma") and the
-     * inverse root "root" where one is stored. For inspection and oracle traces; copies, O(order²).
+     * "V" and eigenvalues "S" as an n×1 matrix with, under error feedback, the error's coordinates "A" (skew n×n), or
+     * the sketch basis "U", singular values "sigma", escaped mass "rho" and, for quantized directions, the bound's
+     * quantization term "kappa") and the inverse root "root" where one is stored. For inspection and oracle traces;
+     * copies, O(order²).
      */
     void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out);
 

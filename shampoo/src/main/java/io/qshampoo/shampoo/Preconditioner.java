@@ -102,8 +102,10 @@ public sealed interface Preconditioner permits Preconditioner.Ema, Preconditione
     }
 
     /**
-     * Frequent-Directions sketch of the statistic (Feinberg et al. 2023, S-Shampoo with Obs. 6), kept in fp32.
-     * {@link SketchyFactor}; for rank ≤ 1 tensors S-AdaGrad ({@link SketchyAdaGrad}).
+     * Frequent-Directions sketch of the statistic (Feinberg et al. 2023, S-Shampoo with Obs. 6), kept in fp32
+     * (storage bits 32, variant sketchy) or with its directions block-quantized (bits 3, 4 or 8, variant sketchy4).
+     * {@link SketchyFactor}; for rank ≤ 1 tensors S-AdaGrad ({@link SketchyAdaGrad}, whose sketch stays fp32
+     * under sketchy4 too: only the Kronecker factors' sketches are quantized).
      *
      * @param rank    the sketch size ℓ; what it counts is {@link Conventions#sketchRank()}. Default 256 (paper §5.1)
      * @param beta    the sketch's EMA factor β₂, in (0, 1]. Default 0.999

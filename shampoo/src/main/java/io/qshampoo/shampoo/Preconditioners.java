@@ -13,7 +13,7 @@ final class Preconditioners {
             case FP32, VQ -> new EmaShampooFactor(name, order, side, config, backend); // storage decides which
             case CQ, CQ_EF -> new CholeskyQuantizedFactor(name, order, side, config, backend);
             case EIGEN4, EIGEN4_EF -> new EigenQuantizedFactor(name, order, side, config, backend);
-            case SKETCHY -> new SketchyFactor(name, order, side, config, backend);
+            case SKETCHY, SKETCHY4 -> new SketchyFactor(name, order, side, config, backend); // storage decides which
         };
     }
 

@@ -47,7 +47,26 @@ final class QuantizedStoredMatrix implements StoredMatrix {
 
     @Override
     public void store(DMatrixRMaj m) {
-        value = QuantizedMatrix.quantize(m.data, rows, cols, mode, config, quantizer);
+        value = quantize(m);
+    }
+
+    /** Keeps {@code q}, already quantized (rows × cols, this mode and config), as {@link #store} would have. */
+    void set(QuantizedMatrix q) {
+        if (q.rows() != rows || q.cols() != cols || q.mode() != mode || !q.config().equals(config)) {
+            throw new IllegalArgumentException(tag + ": a " + q.rows() + "x" + q.cols() + " " + q.mode()
+                    + " matrix does not fit a " + rows + "x" + cols + " " + mode + " storage of " + config);
+        }
+        value = q;
+    }
+
+    /** The stored matrix: codes, scales (the block absmax of every element) or fp32 values. */
+    QuantizedMatrix value() {
+        return value;
+    }
+
+    /** Quantizes m as {@link #store} would, without keeping it. */
+    QuantizedMatrix quantize(DMatrixRMaj m) {
+        return QuantizedMatrix.quantize(m.data, rows, cols, mode, config, quantizer);
     }
 
     @Override

@@ -13,7 +13,8 @@ import io.qshampoo.quant.QuantizationConfig;
  * named {@link Variant}s.
  *
  * @param preconditioner             the method and its settings
- * @param storage                    bits and quantization of the stored matrices (the sketch is always fp32)
+ * @param storage                    bits and quantization of the stored matrices (a sketch: fp32, or its directions
+ *                                   quantized)
  * @param t1                         statistics are updated every T1 steps ({@link Conventions#updatePhase()} says
  *                                   which). Default 100 (Wang et al. code)
  * @param t2                         roots are refreshed at steps k with k mod T2 = 0; a sketch evaluates its root
@@ -53,8 +54,8 @@ public record ShampooConfig(
         require(startStep >= 1, "startStep is " + startStep + "; expected >= 1");
         require(maxConsecutiveRootFailures >= 1, "maxConsecutiveRootFailures is " + maxConsecutiveRootFailures
                 + "; expected >= 1");
-        require(!(preconditioner instanceof Preconditioner.Sketch) || storage.bits() == 32,
-                "a sketch is stored in fp32; storage bits is " + storage.bits() + ", expected 32");
+        require(!(preconditioner instanceof Preconditioner.Sketch) || storage.bits() != 64,
+                "a sketch is stored in fp32 (bits 32) or with quantized directions (3, 4 or 8); storage bits is 64");
     }
 
     /** The named variant this configuration is: the method, and for the EMA whether it is quantized. */
@@ -68,7 +69,7 @@ public record ShampooConfig(
         if (preconditioner instanceof Preconditioner.Eigen e) {
             return e.hasErrorFeedback() ? Variant.EIGEN4_EF : Variant.EIGEN4;
         }
-        return Variant.SKETCHY;
+        return storage.quantized() ? Variant.SKETCHY4 : Variant.SKETCHY;
     }
 
     /** The statistic's EMA factor ({@link Preconditioner#beta()}). */
@@ -147,7 +148,8 @@ public record ShampooConfig(
 
     /**
      * Mutable builder in terms of the named variants; {@link #build()} makes the typed configuration and refuses a
-     * setting that does not apply to the variant (e.g. βₑ for VQ, Björck steps for CQ, bits 4 for fp32 or sketchy)
+     * setting that does not apply to the variant (e.g. βₑ for VQ, Björck steps for CQ, bits 4 for fp32 or sketchy,
+     * bits 32 for sketchy4)
      * rather than ignoring it. Unset fields take the defaults documented on {@link Preconditioner}'s records,
      * {@link StorageConfig} and {@link ShampooConfig}; bits default to 4, or 32 for fp32 and sketchy.
      */
@@ -178,16 +180,19 @@ public record ShampooConfig(
         }
 
         public Builder variant(Variant v) { variant = v; return this; }
-        /** β of the statistic's EMA (every variant; for sketchy the sketch's β₂, default 0.999). */
+        /** β of the statistic's EMA (every variant; for sketchy and sketchy4 the sketch's β₂, default 0.999). */
         public Builder beta(double v) { beta = v; return this; }
-        /** ε (every variant; for sketchy relative to the top eigenvalue, default 1e-7). */
+        /** ε (every variant; for sketchy and sketchy4 relative to the top eigenvalue, default 1e-7). */
         public Builder epsilon(double v) { epsilon = v; return this; }
         /** βₑ of the error state: cq+ef and eigen4+ef only. */
         public Builder betaE(double v) { betaE = v; return this; }
         /** Sets T1 and T2. */
         public Builder intervals(int updateEvery, int rootEvery) { t1 = updateEvery; t2 = rootEvery; return this; }
         public Builder maxBlockOrder(int v) { maxBlockOrder = v; return this; }
-        /** Storage bits: 3, 4, 8 (quantized variants), 32 or 64 (fp32; 64 also for cq, cq+ef, eigen4, eigen4+ef: exact). */
+        /**
+         * Storage bits: 3, 4, 8 (quantized variants, sketchy4's directions), 32 or 64 (fp32, sketchy; 64 also for
+         * cq, cq+ef, eigen4, eigen4+ef: exact).
+         */
         public Builder bits(int v) { bits = v; return this; }
         public Builder mapping(Mapping v) { mapping = v; return this; }
         public Builder layout(BlockLayout v) { layout = v; return this; }
@@ -200,7 +205,7 @@ public record ShampooConfig(
         public Builder startStep(long v) { startStep = v; return this; }
         /** Björck steps t1 (before the update) and t2 (before the root): eigen4 and eigen4+ef only. */
         public Builder bjorckSteps(int update, int root) { bjorckUpdateSteps = update; bjorckRootSteps = root; return this; }
-        /** The sketch size ℓ: sketchy only. */
+        /** The sketch size ℓ: sketchy and sketchy4 only. */
         public Builder sketchRank(int v) { sketchRank = v; return this; }
         public Builder maxConsecutiveRootFailures(int v) { maxConsecutiveRootFailures = v; return this; }
         public Builder conventions(Conventions v) { conventions = v; return this; }
@@ -217,15 +222,18 @@ public record ShampooConfig(
             only(betaE, variant == Variant.CQ_EF || variant == Variant.EIGEN4_EF, "betaE", "cq+ef and eigen4+ef");
             only(rootMethod, ema || cholesky, "rootMethod", "fp32, vq, cq and cq+ef");
             only(bjorckUpdateSteps, eigen, "Björck steps", "eigen4 and eigen4+ef");
-            only(sketchRank, variant == Variant.SKETCHY, "sketchRank", "sketchy");
+            only(sketchRank, variant.sketched(), "sketchRank", "sketchy and sketchy4");
             int b = bits != null ? bits : variant == Variant.FP32 || variant == Variant.SKETCHY ? 32 : 4;
             require(variant != Variant.FP32 || b == 32 || b == 64, "fp32 stores in fp32 (bits 32) or exactly (64); bits is "
                     + b + " (use vq for a quantized EMA)");
             require(variant != Variant.VQ || b <= 8, "vq quantizes (bits 3, 4 or 8); bits is " + b + " (use fp32)");
-            require(variant != Variant.SKETCHY || b == 32, "sketchy keeps its sketch in fp32; bits is " + b);
+            require(variant != Variant.SKETCHY || b == 32, "sketchy keeps its sketch in fp32; bits is " + b
+                    + " (use sketchy4 for quantized directions)");
+            require(variant != Variant.SKETCHY4 || b <= 8, "sketchy4 quantizes its sketch's directions (bits 3, 4 or 8); "
+                    + "bits is " + b + " (use sketchy for an fp32 sketch)");
             StorageConfig storage = new StorageConfig(b, mapping, layout, minQuantizedElements, codeTable);
-            double eps = epsilon != null ? epsilon : variant == Variant.SKETCHY ? 1e-7 : 1e-6;
-            double bt = beta != null ? beta : variant == Variant.SKETCHY ? 0.999 : 0.95;
+            double eps = epsilon != null ? epsilon : variant.sketched() ? 1e-7 : 1e-6;
+            double bt = beta != null ? beta : variant.sketched() ? 0.999 : 0.95;
             RootMethod rm = rootMethod != null ? rootMethod : RootMethod.EIGEN;
             Preconditioner.ErrorFeedback errorFeedback = new Preconditioner.ErrorFeedback(betaE != null ? betaE : 0.95);
             Preconditioner p = switch (variant) {
@@ -236,7 +244,7 @@ public record ShampooConfig(
                         bjorckRootSteps != null ? bjorckRootSteps : 4, null);
                 case EIGEN4_EF -> new Preconditioner.Eigen(bt, eps, bjorckUpdateSteps != null ? bjorckUpdateSteps : 1,
                         bjorckRootSteps != null ? bjorckRootSteps : 4, errorFeedback);
-                case SKETCHY -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
+                case SKETCHY, SKETCHY4 -> new Preconditioner.Sketch(sketchRank != null ? sketchRank : 256, bt, eps);
             };
             return new ShampooConfig(p, storage, t1, t2, maxBlockOrder, grafting, startStep, maxConsecutiveRootFailures,
                     conventions, nonFinitePolicy);

@@ -22,7 +22,9 @@ import io.qshampoo.linalg.DenseKernels;
  * dropped where ρ = 0 exactly (then an empty sketch gives 0, not G). Directions with σᵢ = 0 always belong to the
  * complement (the official code's mask {@code deflated > 0}).
  *
- * <p>State: the fp32 sketch ({@link Fp32Sketch}). Cost: update O(n·(ℓ + k)²); apply O(n·ℓ·m).
+ * <p>State: the sketch in fp32 ({@link Fp32Sketch}, variant sketchy, bits 32), or with its directions
+ * block-quantized ({@link QuantizedSketch}, variant sketchy4, bits 3, 4 or 8), whose error bound gains the
+ * quantization term of {@link QuantizedSketchBound}. Cost: update O(n·(ℓ + k)²); apply O(n·ℓ·m).
  */
 public final class SketchyFactor implements KroneckerFactor {
 
@@ -30,7 +32,7 @@ public final class SketchyFactor implements KroneckerFactor {
     private final Side side;
     private final double relativeEpsilon;
     private final boolean dropZeroTail;
-    private final Fp32Sketch sketch;
+    private final StoredSketch sketch;
 
     SketchyFactor(String name, int order, Side side, ShampooConfig config, Backend backend) {
         DenseKernels kernels = backend.kernels();
@@ -40,8 +42,12 @@ public final class SketchyFactor implements KroneckerFactor {
         this.relativeEpsilon = settings.epsilon();
         Conventions c = config.conventions();
         this.dropZeroTail = c.zeroTail() == Conventions.ZeroTail.DROP;
-        this.sketch = new Fp32Sketch(name + ".sketch", order, c.sketchRank().bufferSize(settings.rank()),
-                settings.beta(), c.tailDecay().factor(settings.beta()), kernels);
+        int ell = c.sketchRank().bufferSize(settings.rank());
+        double tailDecay = c.tailDecay().factor(settings.beta());
+        this.sketch = config.quantized()
+                ? new QuantizedSketch(name + ".sketch", order, ell, settings.beta(), tailDecay, config.quantization(),
+                        backend.quantizer(), kernels)
+                : new Fp32Sketch(name + ".sketch", order, ell, settings.beta(), tailDecay, kernels);
     }
 
     @Override
@@ -102,7 +108,10 @@ public final class SketchyFactor implements KroneckerFactor {
         sketch.restore(in);
     }
 
-    /** The sketch U·diag(σ²)·Uᵀ (n×n, formed for inspection; the optimizer never forms it). */
+    /**
+     * The sketch U·diag(σ²)·Uᵀ the stored state represents (n×n, formed for inspection; the optimizer never forms
+     * it): for a quantized sketch D(Q(U))·diag(σ̃²)·D(Q(U))ᵀ.
+     */
     @Override
     public DMatrixRMaj statistic() {
         DMatrixRMaj u = sketch.sketch().basis();
@@ -118,9 +127,9 @@ public final class SketchyFactor implements KroneckerFactor {
         return l;
     }
 
-    /** The sketch basis U (n×ℓ, or fewer columns before the sketch fills). */
+    /** The stored sketch basis U, n×min(ℓ, n) (dequantized: D(Q(Uᵀ))ᵀ for a quantized sketch). */
     @Override
     public DMatrixRMaj factor() {
-        return sketch.sketch().basis();
+        return sketch.storedBasis();
     }
 }

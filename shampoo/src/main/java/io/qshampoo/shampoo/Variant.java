@@ -18,9 +18,11 @@ public enum Variant {
      */
     EIGEN4_EF,
     /** Frequent-Directions sketched factors, Feinberg et al. 2023 (S-Shampoo): {@link SketchyFactor}. */
-    SKETCHY;
+    SKETCHY,
+    /** Sketchy with the sketch's directions block-quantized (3, 4 or 8 bits): {@link SketchyFactor}, {@link QuantizedSketch}. */
+    SKETCHY4;
 
-    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy. */
+    /** Lower-case id used on the command line and in files: fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy, sketchy4. */
     public String id() {
         return switch (this) {
             case FP32 -> "fp32";
@@ -30,7 +32,13 @@ public enum Variant {
             case EIGEN4 -> "eigen4";
             case EIGEN4_EF -> "eigen4+ef";
             case SKETCHY -> "sketchy";
+            case SKETCHY4 -> "sketchy4";
         };
+    }
+
+    /** Whether the variant keeps a Frequent-Directions sketch ({@link Preconditioner.Sketch}): sketchy, sketchy4. */
+    public boolean sketched() {
+        return this == SKETCHY || this == SKETCHY4;
     }
 
     /** The variant with this {@link #id()}. */
@@ -40,6 +48,7 @@ public enum Variant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, eigen4+ef, sketchy");
+        throw new IllegalArgumentException("unknown variant '" + id + "'; expected one of fp32, vq, cq, cq+ef, eigen4, "
+                + "eigen4+ef, sketchy, sketchy4");
     }
 }

@@ -32,7 +32,8 @@ class CheckpointFuzzTest {
     static ShampooOptimizer optimizer(Variant v) {
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v).intervals(1, 2).maxBlockOrder(3)
                 .minQuantizedElements(0);
-        ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(2) : v == Variant.FP32 ? cb : cb.bits(4)).build();
+        ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(2) : v == Variant.SKETCHY4 ? cb.sketchRank(2).bits(4)
+                : v == Variant.FP32 ? cb : cb.bits(4)).build();
         Map<String, DenseTensor> p = new LinkedHashMap<>();
         p.put("w", DenseTensor.float32(5, 4));
         p.put("c", DenseTensor.float64(2, 2, 2));

@@ -213,7 +213,7 @@ class EigenvectorErrorFeedbackTest {
         assertEquals("ErrorFeedback: betaE is 1.0; expected a value in [0, 1)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ShampooConfig.builder().variant(Variant.EIGEN4_EF).bits(32).sketchRank(4).build());
-        assertEquals("sketchRank applies to sketchy only; the variant is eigen4+ef", e.getMessage());
+        assertEquals("sketchRank applies to sketchy and sketchy4 only; the variant is eigen4+ef", e.getMessage());
     }
 
     @Test

@@ -38,12 +38,13 @@ abstract class KroneckerFactorContract {
         return true;
     }
 
-    /** The storage bit widths the variant has: fp32 is 32 or 64, vq quantizes, a sketch is fp32. */
+    /** The storage bit widths the variant has: fp32 is 32 or 64, vq quantizes, a sketch is fp32 or quantized. */
     int[] storageBits() {
         return switch (variant()) {
             case FP32 -> new int[] {32, 64};
             case VQ -> new int[] {4};
             case SKETCHY -> new int[] {32};
+            case SKETCHY4 -> new int[] {4};
             default -> new int[] {4, 32, 64};
         };
     }
@@ -51,7 +52,7 @@ abstract class KroneckerFactorContract {
     ShampooConfig config(int bits) {
         ShampooConfig.Builder b = ShampooConfig.builder().variant(variant()).intervals(1, 1).bits(bits)
                 .minQuantizedElements(0).layout(io.qshampoo.quant.BlockLayout.rowSegments(32)).epsilon(EPS).beta(BETA);
-        return (variant() == Variant.SKETCHY ? b.sketchRank(8) : b).build();
+        return (variant().sketched() ? b.sketchRank(8) : b).build();
     }
 
     KroneckerFactor factor(Side side, int bits) {

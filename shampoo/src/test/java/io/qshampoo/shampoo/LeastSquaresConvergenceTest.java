@@ -124,7 +124,7 @@ class LeastSquaresConvergenceTest {
         ShampooConfig.Builder b = ShampooConfig.builder().variant(v).intervals(1, 5).minQuantizedElements(0).layout(
                 io.qshampoo.quant.BlockLayout.rowSegments(32)).grafting(Grafting.ADAGRAD)
                 .maxConsecutiveRootFailures(Integer.MAX_VALUE);
-        return (v == Variant.SKETCHY ? b.sketchRank(4) : b).build();
+        return (v.sketched() ? b.sketchRank(4) : b).build();
     }
 
     @ParameterizedTest

@@ -59,7 +59,7 @@ class NumericalHostilityProperties {
                     int cols = 1 + shape % 9;
                     ShampooConfig.Builder cb = ShampooConfig.builder().variant(v).intervals(1, 1).maxBlockOrder(6)
                             .minQuantizedElements(0);
-                    ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(2) : cb).build();
+                    ShampooConfig config = (v.sketched() ? cb.sketchRank(2) : cb).build();
                     DenseTensor w = DenseTensor.float32(rows, cols);
                     ShampooOptimizer opt = ShampooOptimizer.builder(config, new AdamW(), 1e-3).parameter("w", w).build();
                     Random rnd = new Random(seed);

@@ -49,7 +49,7 @@ class ShampooReliabilityTest {
 
     private static ShampooOptimizer optimizer(Variant v, Map<String, DenseTensor> params) {
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v).intervals(2, 3).maxBlockOrder(48);
-        ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(16) : cb).build();
+        ShampooConfig config = (v.sketched() ? cb.sketchRank(16) : cb).build();
         ShampooOptimizer.Builder b = ShampooOptimizer.builder(config, new AdamW(), 1e-2);
         params.forEach(b::parameter);
         return b.build();

@@ -60,16 +60,22 @@ class StateBytesTest {
                 case EIGEN4_EF -> full(n) + 4 * n + lower(n) + diagReal(n) + GUARD;
                 // U n×w, σ w, ρₜ and ρ₁:ₜ in fp32, an 8-byte step count; w = min(ℓ, n). No stored root.
                 case SKETCHY -> 4 * (n * Math.min(sketchRank, n) + Math.min(sketchRank, n) + 2) + 8;
+                // Uᵀ w×n, 4-bit codes and a scale per 64 of a row (fp32 below 4096 elements: n = 100 here), σ w,
+                // ρₜ, ρ₁:ₜ and κ₁:ₜ in fp32, an 8-byte step count.
+                case SKETCHY4 -> {
+                    long w = Math.min(sketchRank, n);
+                    yield (w * n >= 4096 ? w * n / 2 + 4 * w * ceil(n, 64) : 4 * w * n) + 4 * (w + 3) + 8;
+                }
             };
         }
         return total;
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF", "SKETCHY"})
+    @CsvSource({"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF", "SKETCHY", "SKETCHY4"})
     void matchesTheAnalyticFormula(Variant v) {
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v);
-        ShampooConfig config = (v == Variant.SKETCHY ? cb.sketchRank(32) : cb).build();
+        ShampooConfig config = (v.sketched() ? cb.sketchRank(32) : cb).build();
         ShampooOptimizer opt = ShampooOptimizer.builder(config, new Sgd(), 0.1)
                 .parameter("w", DenseTensor.float32(M, N)).build();
         assertEquals(expected(v, 32), opt.stateBytes().total(), v + ": " + opt.stateBytes());

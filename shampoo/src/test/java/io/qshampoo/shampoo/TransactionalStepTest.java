@@ -122,6 +122,7 @@ class TransactionalStepTest {
                 .maxConsecutiveRootFailures(1);
         ShampooConfig config = (switch (v) {
             case SKETCHY -> cb.sketchRank(2);
+            case SKETCHY4 -> cb.sketchRank(2).bits(4);
             case EIGEN4, EIGEN4_EF -> cb.bits(4);
             case FP32 -> cb.rootMethod(RootMethod.NEWTON_OFFICIAL);
             default -> cb.bits(4).rootMethod(RootMethod.NEWTON_OFFICIAL);

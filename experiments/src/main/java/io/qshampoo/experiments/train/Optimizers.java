@@ -16,7 +16,7 @@ import io.qshampoo.shampoo.Variant;
 /**
  * The optimizers {@code qshampoo train} compares, by id: the first-order baselines {@code sgdm} (SGD with
  * heavy-ball momentum) and {@code adamw}, and the Shampoo variants {@code fp32, vq, cq, cq+ef, eigen4,
- * eigen4+ef, sketchy} ({@link Variant#id()}).
+ * eigen4+ef, sketchy, sketchy4} ({@link Variant#id()}).
  *
  * <p>Every Shampoo variant runs on the same base optimizer — one of the two baselines, with exactly the
  * baseline's hyper-parameters ({@link Settings#shampooBase()}) — and with the library's defaults
@@ -28,7 +28,8 @@ import io.qshampoo.shampoo.Variant;
 public final class Optimizers {
 
     /** Every id, in the order results are reported. */
-    public static final List<String> ALL = List.of("sgdm", "adamw", "fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy");
+    public static final List<String> ALL = List.of("sgdm", "adamw", "fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef",
+            "sketchy", "sketchy4");
 
     /** The two first-order baselines. */
     public static final List<String> BASELINES = List.of("sgdm", "adamw");
@@ -117,6 +118,7 @@ public final class Optimizers {
         String bits = switch (id) {
             case "fp32" -> " (32-bit)";
             case "sketchy" -> " (FD ℓ=" + s.sketchRank() + ")";
+            case "sketchy4" -> " (FD ℓ=" + s.sketchRank() + ", 4-bit)";
             case "cq+ef", "eigen4+ef" -> s.betaE() == 0.95 ? " (4-bit)" : " (4-bit, βₑ=" + s.betaE() + ")";
             default -> " (4-bit)";
         };
@@ -133,7 +135,7 @@ public final class Optimizers {
         Variant v = Variant.fromId(id);
         ShampooConfig.Builder b = ShampooConfig.builder().variant(v).intervals(s.t1(), s.t2())
                 .maxConsecutiveRootFailures(s.maxRootFailures());
-        if (v == Variant.SKETCHY) {
+        if (v.sketched()) {
             b.sketchRank(s.sketchRank());
         } else if (v == Variant.CQ_EF || v == Variant.EIGEN4_EF) {
             b.betaE(s.betaE());
