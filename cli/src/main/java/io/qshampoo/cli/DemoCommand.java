@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < steps.size(); i++) {
             String[] step = steps.get(i);
             String[] args = java.util.Arrays.copyOfRange(step, 1, step.length);
-            if (kernels.name != null && !args[0].equals("memory") && !args[0].equals("sketch")) { // no kernels choice
+            if (kernels.name != null && !args[0].equals("memory")) { // memory is closed form: no kernels
                 args = java.util.Arrays.copyOf(args, args.length + 2);
                 args[args.length - 2] = "--kernels";
                 args[args.length - 1] = kernels.name;

@@ -10,6 +10,7 @@ import io.qshampoo.experiments.Report;
 import io.qshampoo.experiments.SketchErrorExperiment;
 import io.qshampoo.quant.Mapping;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,8 +24,7 @@ import picocli.CommandLine.Option;
                 "Per decay: ‖G − sketch‖₂, the escaped mass ρ, sketchy4's quantization term κ and the slack of its "
                         + "bound ‖G − Ĝ‖₂ ≤ ρ + κ, how far Ĝ exceeds G, the difference of the two preconditioned "
                         + "gradients, and how much the FD basis keeps its columns between updates. Writes "
-                        + "sketch.txt, sketch-steps.csv and sketch.json. Runs on the EJML reference kernels (bit-stable "
-                        + "codes)."})
+                        + "sketch.txt, sketch-steps.csv and sketch.json."})
 final class SketchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -71,6 +71,9 @@ final class SketchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default ./qshampoo-out/sketch).")
     Path out = Path.of("qshampoo-out", "sketch");
 
+    @Mixin
+    KernelsOption kernels = new KernelsOption();
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -88,9 +91,15 @@ final class SketchCommand implements Callable<Integer> {
                 8.0 * n * (4.0 * n + width));
         SketchErrorExperiment.Settings s = new SketchErrorExperiment.Settings(n, width, steps, decays, rotation, beta,
                 sketchRank, bits, Mapping.fromId(mapping), CommandSupport.layout(layout, block), seed);
+        try (KernelsOption.Scope k = kernels.apply()) {
+            return run(s, k.selection().describe());
+        }
+    }
+
+    private int run(SketchErrorExperiment.Settings s, String kernelsUsed) throws Exception {
         long t0 = System.nanoTime();
         var runs = new SketchErrorExperiment(s).run();
-        String text = SketchErrorExperiment.text(s, runs);
+        String text = "kernels: " + kernelsUsed + "\n" + SketchErrorExperiment.text(s, runs);
         System.out.print(text);
         Report.writeText(out.resolve("sketch.txt"), text);
         Report.writeText(out.resolve("sketch-steps.csv"), Report.csv(SketchErrorExperiment.rows(runs)));

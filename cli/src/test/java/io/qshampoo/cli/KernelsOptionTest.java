@@ -59,8 +59,19 @@ class KernelsOptionTest {
     }
 
     @Test
+    void sketchOnOpenblasSaysSo() throws Exception {
+        Path out = dir.resolve("s");
+        Cli.Result rc = Cli.run("sketch", "--n", "24", "--steps", "3", "--decay", "1", "--sketch-rank", "6", "--block",
+                "32", "--kernels", "openblas", "--out", out.toString());
+        assertEquals(0, rc.exitCode(), rc.toString());
+        assertTrue(rc.out().startsWith("kernels: openblas, 1 thread\n"), rc.out());
+        assertTrue(Files.readString(out.resolve("sketch.txt")).startsWith("kernels: openblas, 1 thread\n"));
+        assertNull(System.getProperty(DenseKernelsFactory.PROPERTY), "the choice must not outlive the command");
+    }
+
+    @Test
     void anUnknownBackendIsBadInput() {
-        for (String command : new String[] {"tables", "feedback", "train"}) {
+        for (String command : new String[] {"tables", "feedback", "train", "sketch"}) {
             Cli.Result r = Cli.run(command, "--kernels", "mkl");
             assertEquals(2, r.exitCode(), r.toString());
             assertTrue(r.err().startsWith("qshampoo " + command + ": unknown kernels 'mkl'; expected one of [ejml, openblas]"),

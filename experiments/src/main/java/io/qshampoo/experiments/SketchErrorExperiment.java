@@ -118,7 +118,8 @@ public final class SketchErrorExperiment {
     }
 
     private final Settings settings;
-    private final DenseKernels kernels = DenseKernels.reference();
+    /** The backend the property {@code qshampoo.kernels} names (EJML unless set), as the other experiments. */
+    private final DenseKernels kernels = DenseKernels.fromProperty();
 
     public SketchErrorExperiment(Settings settings) {
         this.settings = settings;
