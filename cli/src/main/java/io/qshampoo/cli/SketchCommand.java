@@ -89,6 +89,9 @@ final class SketchCommand implements Callable<Integer> {
         // The exact statistic and three n × n differences per step, and a gradient n × k: float64.
         CommandSupport.requireHeap("--n " + n + " --cols " + width + " (float64 n × n matrices and an n × k gradient)",
                 8.0 * n * (4.0 * n + width));
+        // The per-step curves of every decay (eight float64 values per step and decay), kept for the reports.
+        CommandSupport.requireHeap(String.format(java.util.Locale.ROOT, "--steps %d with %d decays (eight float64 "
+                + "curves per step and decay)", steps, decays.size()), 64.0 * steps * decays.size());
         SketchErrorExperiment.Settings s = new SketchErrorExperiment.Settings(n, width, steps, decays, rotation, beta,
                 sketchRank, bits, Mapping.fromId(mapping), CommandSupport.layout(layout, block), seed);
         try (KernelsOption.Scope k = kernels.apply()) {

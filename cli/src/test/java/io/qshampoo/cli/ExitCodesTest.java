@@ -150,6 +150,7 @@ class ExitCodesTest {
         return Stream.of(
                 Arguments.of("tables", List.of("tables", "--matrix", g, "--out", dir.resolve("t").toString())),
                 Arguments.of("feedback", List.of("feedback", "--n", "8", "--out", aFile)),
+                Arguments.of("sketch", List.of("sketch", "--n", "8", "--out", aFile)),
                 Arguments.of("train", List.of("train", "--data", empty, "--out", dir.resolve("tr").toString())),
                 Arguments.of("memory", List.of("memory", "--shapes", "8x8", "--out", aFile)),
                 Arguments.of("quantize", List.of("quantize", g, dir.resolve("q").toString())),
@@ -178,6 +179,8 @@ class ExitCodesTest {
                 Arguments.of(List.of("feedback", "--layout", "diagonal")),
                 Arguments.of(List.of("feedback", "--n", "100000000")),
                 Arguments.of(List.of("feedback", "--steps", "2000000000")),
+                Arguments.of(List.of("sketch", "--bits", "5")),
+                Arguments.of(List.of("sketch", "--steps", "2000000000")),
                 Arguments.of(List.of("train", "--dataset", "digits", "--epochs", "2000000000")),
                 Arguments.of(List.of("train", "--epochs", "-1")),
                 Arguments.of(List.of("train", "--dataset", "digits", "--hidden", "2000000000")),
@@ -192,6 +195,21 @@ class ExitCodesTest {
                 Arguments.of(List.of("gpu-info", "--bogus")),
                 Arguments.of(List.of("demo", "--out")),
                 Arguments.of(List.of("no-such-command")));
+    }
+
+    /** Every subcommand of {@code qshampoo} (but help) has a bad file and a bad option above: a new one cannot be missed. */
+    @Test
+    void everySubcommandIsTriedWithABadFileAndABadOption() throws Exception {
+        java.util.Set<String> withFile = new java.util.HashSet<>();
+        badFiles().forEach(a -> withFile.add(((List<?>) a.get()[1]).get(0).toString()));
+        java.util.Set<String> withOption = new java.util.HashSet<>();
+        badOptions().forEach(a -> withOption.add(((List<?>) a.get()[0]).get(0).toString()));
+        for (String name : new picocli.CommandLine(new Qshampoo()).getSubcommands().keySet()) {
+            if (!name.equals("help")) {
+                assertTrue(withFile.contains(name), "no bad-file case for " + name);
+                assertTrue(withOption.contains(name), "no bad-option case for " + name);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
