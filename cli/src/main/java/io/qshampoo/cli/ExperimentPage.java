@@ -44,10 +44,20 @@ final class ExperimentPage {
                 "dense kernels: " + DenseKernelsFactory.fromProperty().describe(), version[2]);
     }
 
+    /** Footer lines of a command that runs no kernels (the memory model is closed form): version and runtime. */
+    static List<String> environmentWithoutKernels() {
+        return List.of(new Qshampoo.Version().getVersion()[0], Qshampoo.Version.runtime());
+    }
+
     /** Writes {@code out/index.html} for one command's files; returns the page. */
     static Path write(CommandSpec spec, Path out, String title) throws IOException {
+        return write(spec, out, title, environment());
+    }
+
+    /** As {@link #write(CommandSpec, Path, String)} with the given footer lines. */
+    static Path write(CommandSpec spec, Path out, String title, List<String> footer) throws IOException {
         Path page = out.resolve("index.html");
-        HtmlReport.write(page, title, List.of(new HtmlReport.Section(title, commandLine(spec), out)), environment());
+        HtmlReport.write(page, title, List.of(new HtmlReport.Section(title, commandLine(spec), out)), footer);
         return page;
     }
 }

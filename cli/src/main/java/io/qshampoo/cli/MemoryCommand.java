@@ -122,7 +122,8 @@ final class MemoryCommand implements Callable<Integer> {
         json.put("totals", MemoryOutput.totals(r));
         json.put("layers", MemoryOutput.lines(r));
         Report.writeJson(out.resolve("memory.json"), json);
-        ExperimentPage.write(spec, out, "Optimizer-state bytes per variant: " + what);
+        ExperimentPage.write(spec, out, "Optimizer-state bytes per variant: " + what,
+                ExperimentPage.environmentWithoutKernels());
         System.out.printf(java.util.Locale.ROOT, "%.1f s; wrote memory.txt, memory.csv, memory-layers.csv, memory.json, index.html into %s%n",
                 (System.nanoTime() - t0) / 1e9, out);
         return 0;

@@ -90,6 +90,9 @@ class ExperimentCommandsTest {
         assertEquals(5, Files.readAllLines(out.resolve("memory-layers.csv")).size()); // header + 2 variants × 2 shapes
         JsonNode j = new ObjectMapper().readTree(out.resolve("memory.json").toFile());
         assertEquals(2, j.get("totals").size());
+        String page = Files.readString(out.resolve("index.html"));
+        assertTrue(page.contains("Java runtime: ") && !page.contains("dense kernels"),
+                "the closed-form memory model names no kernels: " + page);
     }
 
     @Test
