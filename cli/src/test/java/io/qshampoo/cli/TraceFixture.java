@@ -35,8 +35,14 @@ final class TraceFixture {
      *
      * @param manifest the manifest as a JSON object without gradients, states and records (they are added)
      */
-    @SuppressWarnings("unchecked")
     static Path write(Path dir, Map<String, Object> manifest, int steps, int[] dumpSteps, long seed) throws IOException {
+        return write(dir, manifest, steps, dumpSteps, seed, io.qshampoo.linalg.DenseKernels.reference());
+    }
+
+    /** As above, with the optimizer that writes the trace running on {@code kernels} (another side's rounding). */
+    @SuppressWarnings("unchecked")
+    static Path write(Path dir, Map<String, Object> manifest, int steps, int[] dumpSteps, long seed,
+                      io.qshampoo.linalg.DenseKernels kernels) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Map<String, Object> m = new LinkedHashMap<>(manifest);
         Map<String, Object> parameter = (Map<String, Object>) m.get("parameter");
@@ -69,7 +75,7 @@ final class TraceFixture {
         TraceManifest parsed = TraceManifest.read(file);
         DenseTensor w = DenseTensor.float32(shape);
         ShampooOptimizer opt = ShampooOptimizer.builder(parsed.shampooConfig(), parsed.baseOptimizer(),
-                parsed.optimizer().lr()).parameter(name, w).build();
+                parsed.optimizer().lr()).parameter(name, w).kernels(kernels).build();
         Map<String, Object> states = (Map<String, Object>) m.get("states");
         Map<String, Object> records = (Map<String, Object>) m.get("records");
         for (int k = 1; k <= steps; k++) {

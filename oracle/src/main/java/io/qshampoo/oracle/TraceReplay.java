@@ -418,6 +418,15 @@ public final class TraceReplay {
             if (mine instanceof float[] || mine instanceof double[]) {
                 double[] m = mine instanceof float[] fl ? widen(fl) : (double[]) mine;
                 double[] t = values(a, m.length, m.length, 1, "record " + tag);
+                String note = null;
+                if ("sketch".equals(f.state()) && "U".equals(f.rest())) {
+                    // The fp32 sketch's basis, n × ℓ row-major: its columns have no sign, as the U state's.
+                    int n = order(f.sidePrefix());
+                    if (m.length % n == 0) {
+                        int flipped = alignSigns(DMatrixRMaj.wrap(n, m.length / n, m), DMatrixRMaj.wrap(n, m.length / n, t));
+                        note = flipped == 0 ? null : flipped + " column(s) sign-flipped to match (eigenvectors have no sign)";
+                    }
+                }
                 int differ = 0;
                 List<Map<String, Object>> listed = new ArrayList<>();
                 for (int i = 0; i < m.length; i++) {
@@ -434,7 +443,7 @@ public final class TraceReplay {
                 }
                 TraceTolerance.Value tol = tolerance(f, owner(f));
                 StateComparison c = compareMatrices(tag, file, "vector", DMatrixRMaj.wrap(m.length, 1, m),
-                        DMatrixRMaj.wrap(t.length, 1, t), tol, null);
+                        DMatrixRMaj.wrap(t.length, 1, t), tol, note);
                 return new StateComparison(k, tag, "vector", file, c.nre(), null, m.length, differ, null, null,
                         c.tolerance(), c.ok(), c.note(), listed, c.derivation());
             }
