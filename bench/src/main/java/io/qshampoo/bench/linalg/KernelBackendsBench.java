@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.qshampoo.linalg.DenseKernels;
-import io.qshampoo.linalg.DenseKernelsFactory;
+import io.qshampoo.bench.Backends;
 import io.qshampoo.linalg.EigenInverseRoot;
 import io.qshampoo.linalg.Ridge;
 import io.qshampoo.linalg.RootResult;
@@ -70,12 +70,7 @@ public class KernelBackendsBench {
 
     @Setup
     public void setUp() {
-        DenseKernelsFactory.Selection s = DenseKernelsFactory.select(backend);
-        if (s.fellBack()) {
-            throw new IllegalStateException(backend + " did not load (" + s.fallbackReason() + "); not measuring EJML "
-                    + "under its name");
-        }
-        kernels = s.kernels();
+        kernels = Backends.loaded(backend);
         Random rnd = new Random(1);
         a = SyntheticMatrices.spdWithCondition(n, 1e4, rnd);
         g = SyntheticMatrices.gaussian(n, n, rnd);

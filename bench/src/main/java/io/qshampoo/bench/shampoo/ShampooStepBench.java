@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.qshampoo.bench.linalg.KernelBackendsBench.CpuClock;
 import io.qshampoo.linalg.DenseKernels;
-import io.qshampoo.linalg.DenseKernelsFactory;
+import io.qshampoo.bench.Backends;
 import io.qshampoo.shampoo.DenseTensor;
 import io.qshampoo.shampoo.ShampooConfig;
 import io.qshampoo.shampoo.ShampooOptimizer;
@@ -66,12 +66,7 @@ public class ShampooStepBench {
 
     @Setup
     public void setUp() {
-        DenseKernelsFactory.Selection s = DenseKernelsFactory.select(backend);
-        if (s.fellBack()) {
-            throw new IllegalStateException(backend + " did not load (" + s.fallbackReason() + "); not measuring EJML "
-                    + "under its name");
-        }
-        kernels = s.kernels();
+        kernels = Backends.loaded(backend);
         Random rnd = new Random(1);
         DenseTensor g = DenseTensor.float32(n, n);
         for (int k = 0; k < g.size(); k++) {
