@@ -18,6 +18,9 @@ import io.qshampoo.oracle.npy.NpyArray;
 import io.qshampoo.oracle.npy.NpyReader;
 import io.qshampoo.oracle.npy.NpyWriter;
 import io.qshampoo.oracle.JsonReport;
+import io.qshampoo.quant.CodeTable;
+import io.qshampoo.quant.PackedCodes;
+import io.qshampoo.quant.QuantizationConfig;
 
 /**
  * check trace on an 8 × 6 parameter over 5 steps, states dumped by qshampoo itself (TraceFixture) at steps 2, 3
@@ -240,6 +243,26 @@ class CheckTraceTest {
         Cli.Result r = Cli.run("check", "trace", m.toString());
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.out().contains("DIVERGED first at step 5, w#0.left.sketch.Ut.codes"), r.out());
+    }
+
+    /**
+     * A side that stores a direction with the other sign (against sketchy4's convention, largest component positive)
+     * is told so: direction 1 of the left Uᵀ re-encoded as the negation of ours.
+     */
+    @Test
+    void sketchy4DirectionsWithTheOtherSignAreNamed() throws Exception {
+        Path m = fixture("sketchy4");
+        Path codes = Path.of(file(m, "records", 5, "w#0.left.sketch.Ut.codes"));
+        CodeTable table = QuantizationConfig.defaults().table();
+        int[] c = PackedCodes.of(4, 32, NpyReader.read(codes).uint8Data()).unpack();
+        for (int i = 8; i < 16; i++) {
+            c[i] = table.encode(-table.value(c[i]));
+        }
+        NpyWriter.write(codes, NpyArray.ofUint8(PackedCodes.pack(4, c).toByteArray(), 16));
+        Cli.Result r = Cli.run("check", "trace", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("DIVERGED first at step 5, w#0.left.sketch.Ut.codes"), r.out());
+        assertTrue(r.out().contains("their direction(s) [1] point the other way"), r.out());
     }
 
     @Test

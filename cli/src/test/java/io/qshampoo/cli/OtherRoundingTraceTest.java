@@ -20,9 +20,9 @@ import io.qshampoo.oracle.JsonReport;
  * the other sign) is replayed on EJML and must agree, every state and record of it. A 40 × 30 parameter over 12 steps,
  * dumped at steps 2, 6 and 12.
  *
- * <p>sketchy4 is not listed: on such a trace its direction codes and the states derived from them are reported
- * diverging (sign-flipped rows of Uᵀ compared code by code; σ, κ and U beyond the fp32 tolerances), a known wrong
- * "disagree" described in docs/oracle.md under "Known limitations".
+ * <p>sketchy4 agrees because it stores each direction with a fixed sign (its largest component positive,
+ * {@code DirectionSigns}); before that convention LAPACK's and EJML's SVD signs gave different codes, and the replay
+ * reported a wrong DIVERGED at the first dump.
  */
 class OtherRoundingTraceTest {
 
@@ -30,7 +30,7 @@ class OtherRoundingTraceTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy"})
+    @ValueSource(strings = {"fp32", "vq", "cq", "cq+ef", "eigen4", "eigen4+ef", "sketchy", "sketchy4"})
     void aTraceWrittenOnOpenblasAgreesOnEjml(String variant) throws Exception {
         DenseKernelsFactory.Selection s = DenseKernelsFactory.select("openblas");
         assumeFalse(s.fellBack(), () -> "needs the openblas kernels: " + s.fallbackReason());

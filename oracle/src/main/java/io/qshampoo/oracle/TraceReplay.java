@@ -514,8 +514,34 @@ public final class TraceReplay {
             TraceTolerance.Value tol = tolerance(f, "CE".equals(f.state()) ? "C" : owner(f));
             int allowed = tolerance.allowedFlips(count, tol.base());
             boolean ok = far == 0 && differ <= allowed;
+            String note = "sketch".equals(f.state()) && !ok ? oppositeDirections(ourCodes, theirCodes, count, n) : null;
             return new StateComparison(k, tag, "codes", file, null, null, count, differ, far, allowed, null, ok,
-                    null, listed, tol.ingredients());
+                    note, listed, tol.ingredients());
+        }
+
+        /**
+         * sketchy4 stores each direction (a row of Uᵀ, n codes) with its largest component positive: a row whose
+         * decoded values point against ours is the same direction with the other sign, which the convention rules
+         * out. Names those rows, or null.
+         */
+        private String oppositeDirections(PackedCodes ourCodes, PackedCodes theirCodes, int count, int n) {
+            if (count % n != 0) {
+                return null;
+            }
+            io.qshampoo.quant.CodeTable table = cfg.quantization().table();
+            List<Integer> rows = new ArrayList<>();
+            for (int r = 0; r < count / n; r++) {
+                double dot = 0;
+                for (int i = r * n; i < (r + 1) * n; i++) {
+                    dot += (double) table.value(ourCodes.get(i)) * table.value(theirCodes.get(i));
+                }
+                if (dot < 0) {
+                    rows.add(r);
+                }
+            }
+            return rows.isEmpty() ? null : "their direction(s) " + rows + " point the other way: sketchy4 stores each"
+                    + " direction with its largest component positive (docs/conventions.md), a convention their side"
+                    + " does not follow";
         }
     }
 

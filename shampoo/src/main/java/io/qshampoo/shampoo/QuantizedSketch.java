@@ -18,7 +18,9 @@ import io.qshampoo.quant.StorageMode;
  * A {@link FrequentDirections} sketch whose directions are stored block-quantized (3, 4 or 8 bits, the
  * configuration's quantizer): after every update the w×n matrix Uᵀ is quantized, one direction per row (so each
  * block holds components of one direction and gets its own absmax, as eigen4 stores Vᵀ), and σ and the escaped
- * masses are rounded to fp32.
+ * masses are rounded to fp32. Each direction is first given the sign of {@link DirectionSigns} (its largest
+ * component positive): the tables are not symmetric about 0, so without it the stored codes would depend on the
+ * sign the SVD happened to pick.
  *
  * <p>The stored state represents Ĝ = P·diag(σ̃²)·Pᵀ, P the polar factor of Ū = D(Q(Uᵀ))ᵀ (the orthonormal basis
  * nearest to it, Ū·(ŪᵀŪ)^(−1/2), to which Wang et al.'s Björck iteration converges; computed here in closed form
@@ -77,6 +79,7 @@ final class QuantizedSketch implements StoredSketch {
         fd.update(x);
         FrequentDirections.State s = fd.state();
         DMatrixRMaj ut = CommonOps_DDRM.transpose(s.basis(), null);
+        DirectionSigns.normalize(ut);
         QuantizedMatrix q = directions.quantize(ut);
         double[] sigma = s.singularValues();
         double[] rounded = new double[width];
