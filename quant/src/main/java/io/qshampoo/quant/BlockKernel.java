@@ -46,11 +46,22 @@ class BlockKernel {
 
     /** max over k in [from, to) of the bit pattern of |a[k]| (≥ {@value #INF_BITS} iff a non-finite element). */
     int maxAbsBits(float[] a, int from, int to) {
-        int m = 0;
-        for (int k = from; k < to; k++) {
-            m = Math.max(m, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+        // four independent maxima: the loop-carried compare-and-move chain is 2 cycles per element with one
+        int m0 = 0;
+        int m1 = 0;
+        int m2 = 0;
+        int m3 = 0;
+        int k = from;
+        for (; k < to - 3; k += 4) {
+            m0 = Math.max(m0, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+            m1 = Math.max(m1, Float.floatToRawIntBits(a[k + 1]) & 0x7fffffff);
+            m2 = Math.max(m2, Float.floatToRawIntBits(a[k + 2]) & 0x7fffffff);
+            m3 = Math.max(m3, Float.floatToRawIntBits(a[k + 3]) & 0x7fffffff);
         }
-        return m;
+        for (; k < to; k++) {
+            m0 = Math.max(m0, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
     /**
@@ -94,26 +105,7 @@ class BlockKernel {
             }
             return;
         }
-        final byte[] bk = buckets;
-        final float[] t = th;
-        final int pairs = (to - from) >>> 1;
-        // one induction variable (the pair p) lets the JIT drop the range checks on a and out
-        for (int p = 0; p < pairs; p++) {
-            float x0 = a[from + 2 * p] * scale;
-            float x1 = a[from + 2 * p + 1] * scale;
-            int c0 = bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT];
-            int c1 = bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT];
-            if (c0 < 0) {
-                // a bucket holding a threshold (bit 7 set): one comparison decides, see CodeTable.encodeFinite
-                c0 &= 0x7f;
-                c0 += x0 > t[c0] ? 1 : 0;
-            }
-            if (c1 < 0) {
-                c1 &= 0x7f;
-                c1 += x1 > t[c1] ? 1 : 0;
-            }
-            out[byte0 + p] = (byte) (c0 | (c1 << 4));
-        }
+        GroupedBucketEncoder.encode(buckets, th, a, from, to, scale, out, byte0);
     }
 
     /**
