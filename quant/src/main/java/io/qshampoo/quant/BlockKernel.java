@@ -23,6 +23,8 @@ class BlockKernel {
 
     static final int INF_BITS = 0x7f800000;
 
+    private static final java.lang.invoke.VarHandle INT_LE = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     final CodeTable table;
     /** Bucket accelerator and thresholds of {@link CodeTable#encodeFinite} (shared, never modified). */
     final byte[] buckets;
@@ -114,7 +116,20 @@ class BlockKernel {
      */
     void decode4(byte[] codes, int byte0, int pairs, float n, float[] dst, int off) {
         final float[] v = values;
-        for (int p = 0; p < pairs; p++) {
+        int p = 0;
+        for (; p < pairs - 3; p += 4) {
+            int w = (int) INT_LE.get(codes, byte0 + p);
+            int o = off + 2 * p;
+            dst[o] = v[w & 0xf] * n;
+            dst[o + 1] = v[(w >>> 4) & 0xf] * n;
+            dst[o + 2] = v[(w >>> 8) & 0xf] * n;
+            dst[o + 3] = v[(w >>> 12) & 0xf] * n;
+            dst[o + 4] = v[(w >>> 16) & 0xf] * n;
+            dst[o + 5] = v[(w >>> 20) & 0xf] * n;
+            dst[o + 6] = v[(w >>> 24) & 0xf] * n;
+            dst[o + 7] = v[w >>> 28] * n;
+        }
+        for (; p < pairs; p++) {
             int c = codes[byte0 + p];
             dst[off + 2 * p] = v[c & 0xf] * n;
             dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
@@ -124,7 +139,20 @@ class BlockKernel {
     /** As the float overload, each fp32 product widened exactly to double. */
     void decode4(byte[] codes, int byte0, int pairs, float n, double[] dst, int off) {
         final float[] v = values;
-        for (int p = 0; p < pairs; p++) {
+        int p = 0;
+        for (; p < pairs - 3; p += 4) {
+            int w = (int) INT_LE.get(codes, byte0 + p);
+            int o = off + 2 * p;
+            dst[o] = v[w & 0xf] * n;
+            dst[o + 1] = v[(w >>> 4) & 0xf] * n;
+            dst[o + 2] = v[(w >>> 8) & 0xf] * n;
+            dst[o + 3] = v[(w >>> 12) & 0xf] * n;
+            dst[o + 4] = v[(w >>> 16) & 0xf] * n;
+            dst[o + 5] = v[(w >>> 20) & 0xf] * n;
+            dst[o + 6] = v[(w >>> 24) & 0xf] * n;
+            dst[o + 7] = v[w >>> 28] * n;
+        }
+        for (; p < pairs; p++) {
             int c = codes[byte0 + p];
             dst[off + 2 * p] = v[c & 0xf] * n;
             dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
