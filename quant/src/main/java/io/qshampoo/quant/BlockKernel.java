@@ -1,5 +1,9 @@
 package io.qshampoo.quant;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The inner loops of {@link CpuBlockQuantizer} for one code table: the block absmax N, and for 4-bit tables
  * scale → encode → pack and unpack → M(code)·N. This class is the portable scalar version (JDK 17); on JDK 25
@@ -10,20 +14,25 @@ package io.qshampoo.quant;
  * <p>Exactness of the shortcuts:
  * <ul>
  *   <li>absmax is the integer maximum of the bit patterns with the sign cleared (the order of non-negative
- *       floats; NaN/∞ patterns exceed every finite one);</li>
- *   <li>codes come from the table's bucket accelerator ({@link CodeTable#encodeFinite}), inlined.</li>
+ *       floats; NaN/∞ patterns exceed every finite one), taken as two independent maxima;</li>
+ *   <li>codes come from the table's bucket accelerator ({@link CodeTable#encodeFinite}), four at a time with one
+ *       test for the rare buckets that hold a threshold ({@link GroupedBucketEncoder});</li>
+ *   <li>decoding reads four code bytes (eight codes) as one little-endian int and forms each product M(c)·N
+ *       with one fp32 multiply, as the reference does.</li>
  * </ul>
- * The scalar loops are the quantizer's earlier ones, unchanged: on JDK 17, four codes per iteration, four absmax
- * accumulators, {@link #rowSegments4} instead of the quantizer's own per-block loop, and decoding through 16
- * pre-scaled entries were each measured no faster, or slower, in the whole quantizer (bench/RESULTS.md). Cost per element:
- * quantize a multiply, a table load and half a byte written; dequantize half a byte read, a table load, a
- * multiply and a store. Instances are immutable and thread-safe.
+ * JDK 17's C2 vectorizes none of these loops (the float-to-bits moves and the table loads stay scalar), so
+ * their cost is the count of scalar operations and how well C2 schedules them: per element, quantizing takes a
+ * multiply, a bits move, a shift, a table load and a quarter of a branch and of a 2-byte store; dequantizing an
+ * eighth of a 4-byte load, a shift and mask, a table load, a multiply and a store. {@link #rowSegments4}
+ * instead of the quantizer's own per-block loop, and decoding through 16 pre-scaled entries were measured no
+ * faster in the whole quantizer on JDK 17 (bench/RESULTS.md). Instances are immutable and thread-safe.
  */
 class BlockKernel {
 
     static final int INF_BITS = 0x7f800000;
 
-    private static final java.lang.invoke.VarHandle INT_LE = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Four bytes of a byte[] as one little-endian int: the low byte holds the first two codes. */
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     final CodeTable table;
     /** Bucket accelerator and thresholds of {@link CodeTable#encodeFinite} (shared, never modified). */
@@ -110,7 +119,8 @@ class BlockKernel {
 
     /**
      * dst[off + 2p], dst[off + 2p + 1] = M(low nibble)·n, M(high nibble)·n of codes[byte0 + p], p &lt; pairs
-     * (fp32 products). Requires a 4-bit table (no bucket accelerator needed).
+     * (fp32 products). Requires a 4-bit table (no bucket accelerator needed). Four code bytes per int load (the
+     * byte at the lowest address in the low bits, so nibble i of the int is code i); the last pairs byte by byte.
      */
     void decode4(byte[] codes, int byte0, int pairs, float n, float[] dst, int off) {
         final float[] v = values;

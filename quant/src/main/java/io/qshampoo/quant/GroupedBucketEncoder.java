@@ -65,8 +65,9 @@ final class GroupedBucketEncoder {
 
     /**
      * The codes of a[k … k + n)·scale packed from bit 0, each by {@link CodeTable#encodeFinite}'s rule: the bucket's
-     * code, plus one where the bucket holds threshold t_c and x̄ &gt; t_c. Kept a small loop (the JIT inlines it
-     * without taking registers from the main loop).
+     * code, plus one where the bucket holds threshold t_c and x̄ &gt; t_c. A small loop on purpose: with
+     * {@link CodeTable#encodeFinite} inlined four times here instead, C2 (JDK 17) spilled the main loop's
+     * registers and the encoder ran about 20% slower.
      */
     private static int exact(byte[] bk, float[] th, float[] a, int k, int n, float scale) {
         int w = 0;
