@@ -21,9 +21,10 @@ import java.nio.ByteOrder;
  *       with one fp32 multiply, as the reference does.</li>
  * </ul>
  * JDK 17's C2 vectorizes none of these loops (the float-to-bits moves and the table loads stay scalar), so
- * their cost is the count of scalar operations and how well C2 schedules them: per element, quantizing takes a
- * multiply, a bits move, a shift, a table load and a quarter of a branch and of a 2-byte store; dequantizing an
- * eighth of a 4-byte load, a shift and mask, a table load, a multiply and a store. {@link #rowSegments4}
+ * their cost is the count of scalar operations and how well C2 schedules them: per element, the absmax takes a
+ * load, a mask and a compare-and-move; encoding a multiply, a bits move, a shift, a table load and a quarter of a
+ * branch and of a 2-byte store; decoding an eighth of a 4-byte load, a shift and mask, a table load, a multiply
+ * and a store. {@link #rowSegments4}
  * instead of the quantizer's own per-block loop, and decoding through 16 pre-scaled entries were measured no
  * faster in the whole quantizer on JDK 17 (bench/RESULTS.md). Instances are immutable and thread-safe.
  */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link GroupedBucketEncoder} against {@link CodeTable#encode}, bit for bit: on the two edges of every bucket
- * (a wrong code, flag or threshold of any bucket shows at one of them), on every threshold, midpoint and entry with
+ * (a wrong code or a missing flag in any bucket shows at one of them), on every threshold, midpoint and entry with
  * two fp32 neighbours on each side, at every position of a group of four and in the pair that ends a run; and,
  * under {@code -Pextended} ({@code qshampoo.exhaustive=true}), on every fp32 x̄ in [−1, 1]. Tables: the three
  * built-in 4-bit tables and two given as data.
