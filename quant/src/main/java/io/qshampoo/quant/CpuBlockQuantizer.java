@@ -36,7 +36,7 @@ import java.util.concurrent.RecursiveTask;
  * dequantize reads b/8 bytes and writes 4 (float) or 8 (double) bytes per element. For 4-bit codes of a
  * 4096² matrix, single-threaded, on a 2-core AVX-512 VM shared with other builds, quantizing ran at 22–28% of
  * {@code System.arraycopy}'s speed (thread CPU time) with the scalar kernel on JDK 17 and at 44–72% with the
- * Vector API kernel, dequantizing at 60–69% and 77–126% (bench/RESULTS.md; the copy's own time varies by 1.5×
+ * Vector API kernel, dequantizing at 60–74% and 77–126% (bench/RESULTS.md; the copy's own time varies by 1.5×
  * from run to run). Allocation: O(cols) scratch per call/chunk, nothing per block or element. Instances are
  * immutable and thread-safe.
  */
