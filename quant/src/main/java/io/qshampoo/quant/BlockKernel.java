@@ -1,5 +1,9 @@
 package io.qshampoo.quant;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The inner loops of {@link CpuBlockQuantizer} for one code table: the block absmax N, and for 4-bit tables
  * scale → encode → pack and unpack → M(code)·N. This class is the portable scalar version (JDK 17); on JDK 25
@@ -10,18 +14,26 @@ package io.qshampoo.quant;
  * <p>Exactness of the shortcuts:
  * <ul>
  *   <li>absmax is the integer maximum of the bit patterns with the sign cleared (the order of non-negative
- *       floats; NaN/∞ patterns exceed every finite one);</li>
- *   <li>codes come from the table's bucket accelerator ({@link CodeTable#encodeFinite}), inlined.</li>
+ *       floats; NaN/∞ patterns exceed every finite one), taken as two independent maxima;</li>
+ *   <li>codes come from the table's bucket accelerator ({@link CodeTable#encodeFinite}), four at a time with one
+ *       test for the rare buckets that hold a threshold ({@link GroupedBucketEncoder});</li>
+ *   <li>decoding reads four code bytes (eight codes) as one little-endian int and forms each product M(c)·N
+ *       with one fp32 multiply, as the reference does.</li>
  * </ul>
- * The scalar loops are the quantizer's earlier ones, unchanged: on JDK 17, four codes per iteration, four absmax
- * accumulators, {@link #rowSegments4} instead of the quantizer's own per-block loop, and decoding through 16
- * pre-scaled entries were each measured no faster, or slower, in the whole quantizer (bench/RESULTS.md). Cost per element:
- * quantize a multiply, a table load and half a byte written; dequantize half a byte read, a table load, a
- * multiply and a store. Instances are immutable and thread-safe.
+ * JDK 17's C2 vectorizes none of these loops (the float-to-bits moves and the table loads stay scalar), so
+ * their cost is the count of scalar operations and how well C2 schedules them: per element, the absmax takes a
+ * load, a mask and a compare-and-move; encoding a multiply, a bits move, a shift, a table load and a quarter of a
+ * branch and of a 2-byte store; decoding an eighth of a 4-byte load, a shift and mask, a table load, a multiply
+ * and a store. {@link #rowSegments4}
+ * instead of the quantizer's own per-block loop, and decoding through 16 pre-scaled entries were measured no
+ * faster in the whole quantizer on JDK 17 (bench/RESULTS.md). Instances are immutable and thread-safe.
  */
 class BlockKernel {
 
     static final int INF_BITS = 0x7f800000;
+
+    /** Four bytes of a byte[] as one little-endian int: the low byte holds the first two codes. */
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     final CodeTable table;
     /** Bucket accelerator and thresholds of {@link CodeTable#encodeFinite} (shared, never modified). */
@@ -44,13 +56,22 @@ class BlockKernel {
         return n > 0f ? 1.0f / n : 0f;
     }
 
-    /** max over k in [from, to) of the bit pattern of |a[k]| (≥ {@value #INF_BITS} iff a non-finite element). */
+    /**
+     * max over k in [from, to) of the bit pattern of |a[k]| (≥ {@value #INF_BITS} iff a non-finite element). Two
+     * independent maxima (even and odd k): one compare-and-move chain costs 2 cycles per element on its own.
+     */
     int maxAbsBits(float[] a, int from, int to) {
-        int m = 0;
-        for (int k = from; k < to; k++) {
-            m = Math.max(m, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+        int m0 = 0;
+        int m1 = 0;
+        int k = from;
+        for (; k < to - 1; k += 2) {
+            m0 = Math.max(m0, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+            m1 = Math.max(m1, Float.floatToRawIntBits(a[k + 1]) & 0x7fffffff);
         }
-        return m;
+        if (k < to) {
+            m0 = Math.max(m0, Float.floatToRawIntBits(a[k]) & 0x7fffffff);
+        }
+        return Math.max(m0, m1);
     }
 
     /**
@@ -94,35 +115,30 @@ class BlockKernel {
             }
             return;
         }
-        final byte[] bk = buckets;
-        final float[] t = th;
-        final int pairs = (to - from) >>> 1;
-        // one induction variable (the pair p) lets the JIT drop the range checks on a and out
-        for (int p = 0; p < pairs; p++) {
-            float x0 = a[from + 2 * p] * scale;
-            float x1 = a[from + 2 * p + 1] * scale;
-            int c0 = bk[Float.floatToRawIntBits(x0) >>> CodeTable.BUCKET_SHIFT];
-            int c1 = bk[Float.floatToRawIntBits(x1) >>> CodeTable.BUCKET_SHIFT];
-            if (c0 < 0) {
-                // a bucket holding a threshold (bit 7 set): one comparison decides, see CodeTable.encodeFinite
-                c0 &= 0x7f;
-                c0 += x0 > t[c0] ? 1 : 0;
-            }
-            if (c1 < 0) {
-                c1 &= 0x7f;
-                c1 += x1 > t[c1] ? 1 : 0;
-            }
-            out[byte0 + p] = (byte) (c0 | (c1 << 4));
-        }
+        GroupedBucketEncoder.encode(buckets, th, a, from, to, scale, out, byte0);
     }
 
     /**
      * dst[off + 2p], dst[off + 2p + 1] = M(low nibble)·n, M(high nibble)·n of codes[byte0 + p], p &lt; pairs
-     * (fp32 products). Requires a 4-bit table (no bucket accelerator needed).
+     * (fp32 products). Requires a 4-bit table (no bucket accelerator needed). Four code bytes per int load (the
+     * byte at the lowest address in the low bits, so nibble i of the int is code i); the last pairs byte by byte.
      */
     void decode4(byte[] codes, int byte0, int pairs, float n, float[] dst, int off) {
         final float[] v = values;
-        for (int p = 0; p < pairs; p++) {
+        int p = 0;
+        for (; p < pairs - 3; p += 4) {
+            int w = (int) INT_LE.get(codes, byte0 + p);
+            int o = off + 2 * p;
+            dst[o] = v[w & 0xf] * n;
+            dst[o + 1] = v[(w >>> 4) & 0xf] * n;
+            dst[o + 2] = v[(w >>> 8) & 0xf] * n;
+            dst[o + 3] = v[(w >>> 12) & 0xf] * n;
+            dst[o + 4] = v[(w >>> 16) & 0xf] * n;
+            dst[o + 5] = v[(w >>> 20) & 0xf] * n;
+            dst[o + 6] = v[(w >>> 24) & 0xf] * n;
+            dst[o + 7] = v[w >>> 28] * n;
+        }
+        for (; p < pairs; p++) {
             int c = codes[byte0 + p];
             dst[off + 2 * p] = v[c & 0xf] * n;
             dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;
@@ -132,7 +148,20 @@ class BlockKernel {
     /** As the float overload, each fp32 product widened exactly to double. */
     void decode4(byte[] codes, int byte0, int pairs, float n, double[] dst, int off) {
         final float[] v = values;
-        for (int p = 0; p < pairs; p++) {
+        int p = 0;
+        for (; p < pairs - 3; p += 4) {
+            int w = (int) INT_LE.get(codes, byte0 + p);
+            int o = off + 2 * p;
+            dst[o] = v[w & 0xf] * n;
+            dst[o + 1] = v[(w >>> 4) & 0xf] * n;
+            dst[o + 2] = v[(w >>> 8) & 0xf] * n;
+            dst[o + 3] = v[(w >>> 12) & 0xf] * n;
+            dst[o + 4] = v[(w >>> 16) & 0xf] * n;
+            dst[o + 5] = v[(w >>> 20) & 0xf] * n;
+            dst[o + 6] = v[(w >>> 24) & 0xf] * n;
+            dst[o + 7] = v[w >>> 28] * n;
+        }
+        for (; p < pairs; p++) {
             int c = codes[byte0 + p];
             dst[off + 2 * p] = v[c & 0xf] * n;
             dst[off + 2 * p + 1] = v[(c >>> 4) & 0xf] * n;

@@ -21,9 +21,9 @@ import java.util.concurrent.RecursiveTask;
  *       same pass detects non-finite input;</li>
  *   <li>the code comes from the table's bucket accelerator, {@link CodeTable#encodeFinite}, which returns
  *       exactly {@link CodeTable#encode}'s result (one table load indexed by the top 18 bits of x̄, and a
- *       comparison: for 4-bit codes only near a threshold), inlined in the 4- and 8-bit loops, or on the
- *       Vector API a branch-free binary search over the thresholds; blocks with scale = +∞ (where x̄ can be
- *       NaN) use {@code encode} itself;</li>
+ *       comparison: for 4-bit codes only near a threshold), inlined in the 8-bit loop, four 4-bit codes per
+ *       test in the scalar kernel ({@link GroupedBucketEncoder}), or on the Vector API a branch-free binary
+ *       search over the thresholds; blocks with scale = +∞ (where x̄ can be NaN) use {@code encode} itself;</li>
  *   <li>with the Vector API kernel, 4-bit row segments of a FULL matrix with an even column count (every
  *       row starts on a byte) go through the kernel's row loop, absmax and codes block after block;</li>
  *   <li>the parallel variant splits rows (row segments), tile rows (tiles) or runs of blocks
@@ -34,10 +34,11 @@ import java.util.concurrent.RecursiveTask;
  * Cost: quantize reads every stored element twice (absmax pass, encode pass; for row segments the two
  * passes run per block, so the second read hits L1) and writes b/8 bytes per element plus 4 per block;
  * dequantize reads b/8 bytes and writes 4 (float) or 8 (double) bytes per element. For 4-bit codes of a
- * 4096² matrix, single-threaded, on a 2-core AVX-512 VM, quantizing ran at 18–26% of
- * {@code System.arraycopy}'s speed with the scalar kernel and at 60–84% with the Vector API kernel,
- * dequantizing at 53–71% and 110% (bench/RESULTS.md). Allocation: O(cols) scratch per call/chunk, nothing per block or
- * element. Instances are immutable and thread-safe.
+ * 4096² matrix, single-threaded, on a 2-core AVX-512 VM shared with other builds, quantizing ran at 22–28% of
+ * {@code System.arraycopy}'s speed (thread CPU time) with the scalar kernel on JDK 17 and at 44–72% with the
+ * Vector API kernel, dequantizing at 60–74% and 77–126% (bench/RESULTS.md; the copy's own time varies by 1.5×
+ * from run to run). Allocation: O(cols) scratch per call/chunk, nothing per block or element. Instances are
+ * immutable and thread-safe.
  */
 public final class CpuBlockQuantizer implements BlockQuantizer {
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * quantizer uses. Subclassed per implementation.
  *
  * <p>Under {@code -Pextended} ({@code qshampoo.exhaustive=true}) also every fp32 x̄ in [−1, 1] (2 130 706 434
- * bit patterns, ±0 included) through {@link BlockKernel#encode4} for each 4-bit table.
+ * bit patterns, ±0 included) through {@link BlockKernel#encode4} for each 4-bit table (for the scalar kernel
+ * that is {@link GroupedBucketEncoder}, which {@code GroupedBucketEncoderProperties} also checks on its own).
  */
 abstract class BlockKernelContract {
 
@@ -243,42 +244,9 @@ abstract class BlockKernelContract {
     void everyFloatInTheUnitIntervalEncodesLikeTheReference() {
         assumeTrue(Boolean.getBoolean("qshampoo.exhaustive"), "runs with -Pextended (qshampoo.exhaustive=true)");
         assumeTrue(exhaustive(), "the same kernel is checked exhaustively by another suite");
-        final int chunk = 1 << 20;
-        float[] x = new float[chunk];
-        byte[] got = new byte[chunk / 2];
-        byte[] expected = new byte[chunk / 2];
         for (Mapping mapping : MAPPINGS) {
             CodeTable t = CodeTable.of(mapping, 4);
-            BlockKernel k = kernel(t);
-            long checked = 0;
-            for (int sign : new int[] {0, 0x80000000}) {
-                // patterns sign | 0 … sign | 0x3f800000 (1.0f): the magnitudes 0 … 1 in increasing order
-                for (long lo = 0; lo <= 0x3f800000L; lo += chunk) {
-                    int len = (int) Math.min(chunk, 0x3f800001L - lo);
-                    for (int i = 0; i < len; i++) {
-                        x[i] = Float.intBitsToFloat(sign | (int) (lo + i));
-                    }
-                    int even = (len + 1) & ~1;
-                    if (even > len) {
-                        x[len] = 0f; // pad an odd last chunk with a value already checked
-                    }
-                    for (int i = 0; i < even; i += 2) {
-                        expected[i >>> 1] = (byte) (t.encode(x[i]) | t.encode(x[i + 1]) << 4);
-                    }
-                    k.encode4(x, 0, even, 1f, got, 0);
-                    int mismatch = Arrays.mismatch(expected, 0, even / 2, got, 0, even / 2);
-                    if (mismatch >= 0) {
-                        float a = x[2 * mismatch];
-                        float c = x[2 * mismatch + 1];
-                        throw new AssertionError(t + ": the codes of " + a + " (0x" + Integer.toHexString(
-                                Float.floatToRawIntBits(a)) + ") or " + c + " differ: byte 0x"
-                                + Integer.toHexString(got[mismatch] & 0xff) + ", reference 0x"
-                                + Integer.toHexString(expected[mismatch] & 0xff));
-                    }
-                    checked += len;
-                }
-            }
-            assertEquals(2L * 0x3f800001L, checked, "patterns checked for " + t);
+            UnitIntervalSweep.assertEveryFloatEncodesLikeReference(t, kernel(t)::encode4);
         }
     }
 }
