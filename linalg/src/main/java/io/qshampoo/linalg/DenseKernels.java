@@ -26,8 +26,8 @@ public interface DenseKernels {
 
     /**
      * out = a·b·c, evaluated as (a·b)·c: Shampoo's preconditioned gradient L̂·G·R̂ (Li et al. 2025, Alg. 1 line 15)
-     * in one call. The default is {@code mult(a, b, work)} then {@code mult(work, c, out)}, so a backend that keeps
-     * it computes what those two calls compute, bit for bit (EJML). A native backend may keep a·b in its own memory
+     * in one call. The default is {@code mult(a, b, work)} then {@code mult(work, c, out)}, so a backend that does
+     * not override it computes what those two calls compute, bit for bit (EJML). A native backend may keep a·b in its own memory
      * and leave {@code work} untouched; either way its contents afterwards are unspecified. Cost O(m·k·p + m·p·n)
      * for a m×k, b k×p, c p×n.
      *

@@ -131,7 +131,10 @@ public enum Grafting {
         return norm(sum, max, x, what);
     }
 
-    /** The norm from one pass's Σx² and max|x| (computed in index order), with the guarded second pass of {@link #norm(double[], String)}. */
+    /**
+     * The norm from one pass's Σx² (in index order) and max|x|, with the guarded second pass of
+     * {@link #norm(double[], String)} where the plain sum is not safe.
+     */
     private static double norm(double sum, double max, double[] x, String what) {
         if (Double.isFinite(sum) && (max >= 0x1p-300 || max == 0)) {
             return Math.sqrt(sum);

@@ -10,10 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Alg. 1 line 15 runs L̂·G·R̂ as one {@link io.qshampoo.linalg.DenseKernels#multChain} where both roots are stored dense: on EJML that is
- * the two products it replaced, so the block's direction must equal, bit for bit, left.apply(G) then right.apply(·)
- * rescaled to ‖G‖ (SGD grafting), with quantized and fp32 roots after real refreshes, on a non-square block; and the
- * chained call must actually be taken (counted), or the comparison would hold trivially.
+ * Alg. 1 line 15 runs L̂·G·R̂ as one {@link io.qshampoo.linalg.DenseKernels#multChain} where both roots are stored
+ * dense: on EJML that is the two products it replaced, so the block's direction must equal, bit for bit,
+ * left.apply(G) then right.apply(·) rescaled to ‖G‖ (SGD grafting), with quantized and fp32 roots after real
+ * refreshes, on a non-square block; and the chained call must actually be taken (counted), or the comparison would
+ * hold trivially.
  */
 class ChainedApplyTest {
 

@@ -120,7 +120,6 @@ public class KernelBackendsBench {
         });
     }
 
-    /** Gᵀ·H. */
     /** A·G·A in one {@link DenseKernels#multChain} call (Shampoo's L̂·G·R̂), 4n³ flops. */
     @Benchmark
     public DMatrixRMaj chain(CpuClock clock) {
@@ -140,6 +139,7 @@ public class KernelBackendsBench {
         });
     }
 
+    /** Gᵀ·H. */
     @Benchmark
     public DMatrixRMaj gemmTransA(CpuClock clock) {
         return clock.time(() -> {
