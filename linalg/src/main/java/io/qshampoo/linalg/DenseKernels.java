@@ -25,6 +25,42 @@ public interface DenseKernels {
     void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c);
 
     /**
+     * out = a·b·c, evaluated as (a·b)·c: Shampoo's preconditioned gradient L̂·G·R̂ (Li et al. 2025, Alg. 1 line 15)
+     * in one call. The default is {@code mult(a, b, work)} then {@code mult(work, c, out)}, so a backend that does
+     * not override it computes what those two calls compute, bit for bit (EJML). A native backend may keep a·b in its own memory
+     * and leave {@code work} untouched; either way its contents afterwards are unspecified. Cost O(m·k·p + m·p·n)
+     * for a m×k, b k×p, c p×n.
+     *
+     * @param work scratch for a·b (reshaped to m×p); must not be {@code a}, {@code b}, {@code c} or {@code out}
+     * @param out  the result, reshaped to m×n; must not be {@code a}, {@code b}, {@code c} or {@code work}
+     * @throws IllegalArgumentException if the inner dimensions differ or an output is also an operand
+     */
+    default void multChain(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj work, DMatrixRMaj out) {
+        requireChain(a, b, c, work, out);
+        mult(a, b, work);
+        mult(work, c, out);
+    }
+
+    /**
+     * The argument checks of {@link #multChain}, for backends that override it: the shapes chain, and neither output
+     * is an operand or shares the other output's array.
+     *
+     * @throws IllegalArgumentException otherwise, saying what was found
+     */
+    static void requireChain(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj work, DMatrixRMaj out) {
+        if (a.numCols != b.numRows || b.numCols != c.numRows) {
+            throw new IllegalArgumentException("multChain: a is " + a.numRows + "x" + a.numCols + ", b " + b.numRows
+                    + "x" + b.numCols + ", c " + c.numRows + "x" + c.numCols
+                    + "; expected a.cols == b.rows and b.cols == c.rows");
+        }
+        if (work == a || work == b || work == c || out == a || out == b || out == c || out == work
+                || (work.data == out.data && work.data.length > 0)) {
+            throw new IllegalArgumentException("multChain: work or out is also an operand or shares the other's array;"
+                    + " expected separate matrices");
+        }
+    }
+
+    /**
      * Lower Cholesky factor C of a symmetric positive definite matrix, C·Cᵀ = a. Cost n³/3 flops.
      *
      * @return a new lower-triangular matrix (zeros above the diagonal), or {@code null} when a pivot

@@ -123,6 +123,93 @@ public abstract class DenseKernelsContract {
         assertThrows(IllegalArgumentException.class, () -> kernels.multTransB(square, square, square));
     }
 
+    @Test
+    void chainedProductsAreWithinTheBoundOfTheirTwoProducts() {
+        DenseKernels kernels = kernels();
+        Qt.qt().forAll(integers().between(1, 30), integers().between(1, 30), integers().between(1, 30),
+                integers().between(1, 30)).checkAssert((m, k, p, n) -> {
+                    Random rnd = new Random(31L * m + 7L * k + 3L * p + n);
+                    assertChainWithinBound(kernels, SyntheticMatrices.gaussian(m, k, rnd),
+                            SyntheticMatrices.gaussian(k, p, rnd), SyntheticMatrices.gaussian(p, n, rnd));
+                });
+        // Past every backend's small-matrix switch and cache blocking, with symmetric outer operands as L̂ and R̂ are.
+        Random rnd = new Random(5);
+        assertChainWithinBound(kernels, Qt.spd(140, 1e3, 1), SyntheticMatrices.gaussian(140, 190, rnd),
+                Qt.spd(190, 1e3, 2));
+    }
+
+    @Test
+    void chainedProductsRejectMismatchedShapesAndAliasedOutputs() {
+        DenseKernels kernels = kernels();
+        DMatrixRMaj a = new DMatrixRMaj(3, 4);
+        DMatrixRMaj b = new DMatrixRMaj(4, 5);
+        DMatrixRMaj c = new DMatrixRMaj(5, 2);
+        DMatrixRMaj work = new DMatrixRMaj(3, 5);
+        DMatrixRMaj out = new DMatrixRMaj(3, 2);
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(a, c, b, work, out));
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(b, b, c, work, out));
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(a, b, c, a, out));
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(a, b, c, c, out));
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(a, b, c, work, b));
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(a, b, c, work, work));
+        assertThrows(IllegalArgumentException.class, () -> kernels.multChain(a, b, c, work,
+                DMatrixRMaj.wrap(3, 2, work.data)));
+    }
+
+    /**
+     * out = (a·b)·c within the bound of two products: fl(a·b) = a·b + E₁ with |E₁| ≤ γ_k·|a|·|b|, then
+     * fl(W·c) = W·c + E₂ with |E₂| ≤ γ_p·|W|·|c| ≤ γ_p·(1 + γ_k)·|a|·|b|·|c| (Higham Eq. 3.13, twice), so
+     * |out − a·b·c| ≤ (γ_k + γ_p + γ_k·γ_p)·(|a|·|b|·|c|) entrywise; the float64 reference loops below err by the same
+     * bound with u = 2⁻⁵³, and the two add. Operands must not change, and the outputs are reshaped.
+     */
+    private void assertChainWithinBound(DenseKernels kernels, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+        int m = a.numRows;
+        int k = a.numCols;
+        int p = b.numCols;
+        int n = c.numCols;
+        DMatrixRMaj[] before = {a.copy(), b.copy(), c.copy()};
+        DMatrixRMaj work = new DMatrixRMaj(1, 1);
+        DMatrixRMaj out = new DMatrixRMaj(1, 1);
+        kernels.multChain(a, b, c, work, out);
+        assertEquals(m, out.numRows);
+        assertEquals(n, out.numCols);
+        assertArrayEquals(before[0].data, a.data, 0.0, "a must not change");
+        assertArrayEquals(before[1].data, b.data, 0.0, "b must not change");
+        assertArrayEquals(before[2].data, c.data, 0.0, "c must not change");
+        double[] ab = new double[m * p];
+        double[] absAb = new double[m * p];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < p; j++) {
+                for (int t = 0; t < k; t++) {
+                    ab[i * p + j] += a.data[i * k + t] * b.data[t * p + j];
+                    absAb[i * p + j] += Math.abs(a.data[i * k + t] * b.data[t * p + j]);
+                }
+            }
+        }
+        double gk = gamma(k);
+        double gp = gamma(p);
+        double uk = k * U / (1 - k * U);
+        double up = p * U / (1 - p * U);
+        double bound = (gk + gp + gk * gp) + (uk + up + uk * up);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double exact = 0;
+                double abs = 0;
+                for (int t = 0; t < p; t++) {
+                    exact += ab[i * p + t] * c.data[t * n + j];
+                    abs += absAb[i * p + t] * Math.abs(c.data[t * n + j]);
+                }
+                double got = out.data[i * n + j];
+                double tol = bound * abs;
+                if (!(Math.abs(got - exact) <= tol)) {
+                    throw new AssertionError(kernels.name() + ": (a·b·c)[" + i + "][" + j + "] = " + got
+                            + ", loops give " + exact + ", beyond the two-product bound " + tol + " (" + m + "x" + k
+                            + "x" + p + "x" + n + ")");
+                }
+            }
+        }
+    }
+
     /**
      * |c − a·b| ≤ 2·γ_k·(|a|·|b|) entrywise: the backend's sum of k products and the reference loop each err by at
      * most γ_k·(|a|·|b|) (Higham Eq. 3.13), whatever the order of summation or the use of FMA.

@@ -37,6 +37,28 @@ class EjmlKernelsTest {
     }
 
     /**
+     * The optimizer's L̂·G·R̂ goes through multChain; golden outputs and checkpoints on EJML depend on it being the two
+     * products it replaced, EJML's mult(a, b) then mult(a·b, c), bit for bit (small and blocked sizes).
+     */
+    @Test
+    void multChainIsBitIdenticalToTwoEjmlProducts() {
+        Qt.qt().forAll(integers().between(1, 70), integers().between(1, 70), integers().between(1, 70), Qt.seeds())
+                .checkAssert((m, p, n, seed) -> {
+                    Random r = new Random(seed);
+                    DMatrixRMaj a = SyntheticMatrices.gaussian(m, m, r);
+                    DMatrixRMaj b = SyntheticMatrices.gaussian(m, p, r);
+                    DMatrixRMaj c = SyntheticMatrices.gaussian(p, n, r);
+                    DMatrixRMaj ab = new DMatrixRMaj(m, p);
+                    CommonOps_DDRM.mult(a, b, ab);
+                    DMatrixRMaj expected = new DMatrixRMaj(m, n);
+                    CommonOps_DDRM.mult(ab, c, expected);
+                    DMatrixRMaj out = new DMatrixRMaj(m, n);
+                    DenseKernels.reference().multChain(a, b, c, new DMatrixRMaj(m, p), out);
+                    assertArrayEquals(expected.data, out.data, 0.0);
+                });
+    }
+
+    /**
      * Frequent-Directions updates with half the rows exactly zero (dead ReLU units) and ℓ = n: EJML's SVD
      * alone returned NaN or non-orthonormal vectors for most of these seeds (found training Sketchy on
      * Fashion-MNIST). The checked kernel must keep U orthonormal to rounding (≈ n·u; 1e-10 leaves room) and

@@ -16,8 +16,9 @@ import org.ejml.data.DMatrixRMaj;
  * Before {@link ShampooConfig#startStep()} the grafted direction itself is used. Which steps update is
  * {@link Conventions#updatePhase()} (Alg. 1: k % T1 = 0).
  *
- * <p>Cost: the factors' update and root (O(n³) when they run) and two products of the block with the roots. No
- * allocation beyond what the factors do: the caller passes the scratch and the output.
+ * <p>Cost: the factors' update and root (O(n³) when they run) and two products of the block with the roots, in one
+ * {@link io.qshampoo.linalg.DenseKernels#multChain} call where both roots are stored dense (every variant but the
+ * sketches). No allocation beyond what the factors do: the caller passes the scratch and the output.
  */
 public final class Algorithm1 {
 
@@ -33,13 +34,13 @@ public final class Algorithm1 {
      * @param graft   the grafting method's state for this block
      * @param k       the step, from 1
      * @param config  T1, T2, the start step and the conventions
-     * @param grafted scratch of m·n elements: the grafted direction
-     * @param work    scratch m×n: D(L̂)·G
+     * @param grafted scratch of m·n elements: the grafted direction (unused when it is G itself)
+     * @param work    scratch m×n: D(L̂)·G (a native backend may keep that product elsewhere and leave this as it was)
      * @param out     the block's direction, m·n elements in row-major order
      */
     public static void step(DMatrixRMaj g, KroneckerFactor left, KroneckerFactor right, DiagonalState graft, long k,
                             ShampooConfig config, double[] grafted, DMatrixRMaj work, double[] out) {
-        graft.direction(g.data, grafted, k);
+        double[] d = graft.directionIn(g.data, grafted, k); // grafted, or g.data itself when grafting to SGD
         if (config.conventions().updatePhase().updates(k, config.t1())) { // lines 3–9
             left.updateStatistics(g);
             right.updateStatistics(g);
@@ -49,11 +50,18 @@ public final class Algorithm1 {
             right.refreshRoot(k);
         }
         if (k < config.startStep()) {
-            System.arraycopy(grafted, 0, out, 0, grafted.length);
+            System.arraycopy(d, 0, out, 0, out.length);
             return;
         }
-        left.apply(g, work); // line 15: D(L̂)·G …
-        right.apply(work, DMatrixRMaj.wrap(g.numRows, g.numCols, out)); // … ·D(R̂)
-        Grafting.rescaleToNorm(out, grafted);
+        DMatrixRMaj p = DMatrixRMaj.wrap(g.numRows, g.numCols, out);
+        StoredRoot l = StoredRoot.of(left);
+        StoredRoot r = StoredRoot.of(right);
+        if (l != null && r != null) {
+            StoredRoot.applyBoth(l, r, g, work, p); // line 15: D(L̂)·G·D(R̂) in one call
+        } else {
+            left.apply(g, work); // line 15: D(L̂)·G …
+            right.apply(work, p); // … ·D(R̂)
+        }
+        Grafting.rescaleToNorm(out, d);
     }
 }

@@ -122,6 +122,11 @@ public final class CholeskyQuantizedFactor implements KroneckerFactor {
         root.apply(g, out);
     }
 
+    /** The stored root, for {@link StoredRoot#applyBoth}. */
+    StoredRoot storedRoot() {
+        return root;
+    }
+
     @Override
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
         DMatrixRMaj c = new DMatrixRMaj(order, order);

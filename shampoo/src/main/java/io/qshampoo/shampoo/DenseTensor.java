@@ -131,22 +131,46 @@ public final class DenseTensor {
     }
 
     /**
-     * Σ x², summed in float64 in index order: +∞ or NaN when an element is not finite (or, for float64 elements, when
-     * the sum overflows). Cost O(size).
+     * Σ x² in float64: +∞ or NaN when an element is not finite (or, for float64 elements, when the sum overflows).
+     * Summed in four interleaved partial sums, (s₀ + s₁) + (s₂ + s₃) with s_j over the indices ≡ j mod 4: the step's
+     * validation needs its magnitude (is it finite, is it within fp32's range), not its last bit, and four independent
+     * chains of additions take about a quarter of the time of one. (The square of a float32 is exact in float64, so only
+     * the additions round: relative error ≤ (n/4 + 2)·u.) Cost O(size).
      */
     double squaredNorm() {
-        double s = 0;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = size();
+        int k = 0;
         if (f32 != null) {
-            for (float v : f32) {
-                double x = v;
-                s += x * x;
+            for (; k + 3 < n; k += 4) {
+                double x0 = f32[k];
+                double x1 = f32[k + 1];
+                double x2 = f32[k + 2];
+                double x3 = f32[k + 3];
+                s0 += x0 * x0;
+                s1 += x1 * x1;
+                s2 += x2 * x2;
+                s3 += x3 * x3;
+            }
+            for (; k < n; k++) {
+                double x = f32[k];
+                s0 += x * x;
             }
         } else {
-            for (double x : f64) {
-                s += x * x;
+            for (; k + 3 < n; k += 4) {
+                s0 += f64[k] * f64[k];
+                s1 += f64[k + 1] * f64[k + 1];
+                s2 += f64[k + 2] * f64[k + 2];
+                s3 += f64[k + 3] * f64[k + 3];
+            }
+            for (; k < n; k++) {
+                s0 += f64[k] * f64[k];
             }
         }
-        return s;
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

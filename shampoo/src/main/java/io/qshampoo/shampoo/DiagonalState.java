@@ -17,4 +17,16 @@ public interface DiagonalState extends Stateful {
      * @throws IllegalArgumentException if a length does not match the state's size or {@code step < 1}
      */
     void direction(double[] gradient, double[] out, long step);
+
+    /**
+     * As {@link #direction}, returning the array that holds the direction: {@code scratch}, or {@code gradient}
+     * itself where the direction is the gradient ({@link IdentityDirection}: no copy). The caller reads the
+     * direction from the returned array and must not change it.
+     *
+     * @param scratch receives the direction unless the gradient is returned; same length
+     */
+    default double[] directionIn(double[] gradient, double[] scratch, long step) {
+        direction(gradient, scratch, step);
+        return scratch;
+    }
 }

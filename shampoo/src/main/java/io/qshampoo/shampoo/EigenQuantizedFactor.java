@@ -154,6 +154,11 @@ public final class EigenQuantizedFactor implements KroneckerFactor {
         root.apply(g, out);
     }
 
+    /** The stored root, for {@link StoredRoot#applyBoth}. */
+    StoredRoot storedRoot() {
+        return root;
+    }
+
     @Override
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
         out.put(prefix + ".V", loadVectors());

@@ -81,6 +81,11 @@ public final class EmaShampooFactor implements KroneckerFactor {
         root.apply(g, out);
     }
 
+    /** The stored root, for {@link StoredRoot#applyBoth}. */
+    StoredRoot storedRoot() {
+        return root;
+    }
+
     @Override
     public void inspect(String prefix, java.util.Map<String, DMatrixRMaj> out) {
         out.put(prefix + ".L", statistic.load());

@@ -43,8 +43,8 @@ public enum Grafting {
      * factor exceeds the double range for finite input.
      *
      * <p>When ‖P‖ = 0, P is left as it is (all zeros): it has no direction to rescale, and the block
-     * takes no step; the result is never NaN. When ‖D‖ = 0, P becomes zero. Cost O(size): two passes over P and one
-     * over D in the usual case (no division per element), no allocation.
+     * takes no step; the result is never NaN. When ‖D‖ = 0, P becomes zero. Cost O(size): one pass over P and D
+     * together for both norms and one over P to rescale in the usual case (no division per element), no allocation.
      *
      * @param preconditioned P, finite; rescaled in place
      * @param grafted        D, finite, same length; not modified
@@ -58,8 +58,28 @@ public enum Grafting {
             throw new IllegalArgumentException("Grafting: preconditioned direction has " + preconditioned.length
                     + " elements and grafted direction " + grafted.length + "; expected equal lengths (one block)");
         }
-        double pNorm = norm(preconditioned, "preconditioned direction");
-        double dNorm = norm(grafted, "grafted direction");
+        // Both sums of squares in one pass: two independent chains of additions, each in index order as norm() adds,
+        // so each norm is the one norm() returns, bit for bit, in about the time of one (the loop waits on the adds).
+        double pSum = 0;
+        double pMax = 0;
+        double dSum = 0;
+        double dMax = 0;
+        for (int k = 0; k < preconditioned.length; k++) {
+            double p = preconditioned[k];
+            double d = grafted[k];
+            pSum += p * p;
+            dSum += d * d;
+            double pa = Math.abs(p);
+            if (pa > pMax) {
+                pMax = pa;
+            }
+            double da = Math.abs(d);
+            if (da > dMax) {
+                dMax = da;
+            }
+        }
+        double pNorm = norm(pSum, pMax, preconditioned, "preconditioned direction");
+        double dNorm = norm(dSum, dMax, grafted, "grafted direction");
         if (dNorm == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("Grafting: the grafted direction's Frobenius norm exceeds " + Double.MAX_VALUE
                     + " (" + grafted.length + " elements); expected a norm in the double range");
@@ -75,7 +95,6 @@ public enum Grafting {
             }
             return;
         }
-        double pMax = maxAbs(preconditioned, "preconditioned direction");
         double pRoot = rootSumOfScaledSquares(preconditioned, pMax); // ‖P‖ = pMax·pRoot, 1 ≤ pRoot ≤ √n
         for (int k = 0; k < preconditioned.length; k++) {
             preconditioned[k] = preconditioned[k] / pMax / pRoot * dNorm;
@@ -109,11 +128,19 @@ public enum Grafting {
                 max = a;
             }
         }
+        return norm(sum, max, x, what);
+    }
+
+    /**
+     * The norm from one pass's Σx² (in index order) and max|x|, with the guarded second pass of
+     * {@link #norm(double[], String)} where the plain sum is not safe.
+     */
+    private static double norm(double sum, double max, double[] x, String what) {
         if (Double.isFinite(sum) && (max >= 0x1p-300 || max == 0)) {
             return Math.sqrt(sum);
         }
-        max = maxAbs(x, what);
-        return max == 0 ? 0 : max * rootSumOfScaledSquares(x, max);
+        double m = maxAbs(x, what);
+        return m == 0 ? 0 : m * rootSumOfScaledSquares(x, m);
     }
 
     private static double maxAbs(double[] x, String what) {

@@ -3,7 +3,7 @@ package io.qshampoo.shampoo;
 /**
  * The identity direction, out = g: grafting to SGD, whose norm is ‖G‖_F (Agarwal et al. 2020; what the
  * official low-bit Shampoo code grafts to). No state: 0 bytes, and save/restore write and read nothing.
- * Cost O(size) per step (a copy).
+ * Cost O(size) per step (a copy; none through {@link DiagonalState#directionIn}).
  */
 public record IdentityDirection() implements DiagonalMethod {
 
@@ -23,6 +23,13 @@ public record IdentityDirection() implements DiagonalMethod {
         public void direction(double[] gradient, double[] out, long step) {
             FirstOrderChecks.direction("IdentityDirection", size, gradient, out, step);
             System.arraycopy(gradient, 0, out, 0, size);
+        }
+
+        /** The gradient itself, checked as {@link #direction} checks it: the copy is saved. */
+        @Override
+        public double[] directionIn(double[] gradient, double[] scratch, long step) {
+            FirstOrderChecks.direction("IdentityDirection", size, gradient, scratch, step);
+            return gradient;
         }
 
         @Override

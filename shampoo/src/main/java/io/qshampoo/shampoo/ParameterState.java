@@ -19,14 +19,15 @@ final class ParameterState implements Stateful {
 
     /**
      * One matrix block's preconditioner, with the block's gradient and the scratch of {@link Algorithm1#step}
-     * (allocated once, reused every step).
+     * (allocated once, reused every step). {@code direction} is the parameter's own direction array when the block is
+     * the whole parameter (then nothing is copied into it), else the block's own.
      */
     private record BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft,
                               DMatrixRMaj gradient, double[] grafted, DMatrixRMaj work, double[] direction) {
-        BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft) {
+        BlockState(Blocking.Block block, KroneckerFactor left, KroneckerFactor right, DiagonalState graft,
+                   double[] direction) {
             this(block, left, right, graft, new DMatrixRMaj(block.rows(), block.cols()),
-                    new double[block.rows() * block.cols()], new DMatrixRMaj(block.rows(), block.cols()),
-                    new double[block.rows() * block.cols()]);
+                    new double[block.rows() * block.cols()], new DMatrixRMaj(block.rows(), block.cols()), direction);
         }
     }
 
@@ -55,12 +56,14 @@ final class ParameterState implements Stateful {
             this.blocking = Blocking.of(shape, config.maxBlockOrder());
             this.vector = null;
             this.vectorGradient = null;
+            boolean whole = blocking.blocks().size() == 1; // one block is the whole matrix view, row-major as the parameter
             for (Blocking.Block b : blocking.blocks()) {
                 String prefix = name + "#" + b.index();
                 blocks.add(new BlockState(b,
                         Preconditioners.factor(prefix + ".left", b.rows(), Side.LEFT, config, backend),
                         Preconditioners.factor(prefix + ".right", b.cols(), Side.RIGHT, config, backend),
-                        config.grafting().method().newState(b.rows() * b.cols())));
+                        config.grafting().method().newState(b.rows() * b.cols()),
+                        whole ? direction : new double[b.rows() * b.cols()]));
             }
         } else {
             this.blocking = null;
@@ -123,7 +126,9 @@ final class ParameterState implements Stateful {
     private void blockStep(BlockState s, DenseTensor grad, long k) {
         blocking.extract(grad, s.block(), s.gradient());
         Algorithm1.step(s.gradient(), s.left(), s.right(), s.graft(), k, config, s.grafted(), s.work(), s.direction());
-        blocking.insert(s.direction(), s.block(), direction);
+        if (s.direction() != direction) {
+            blocking.insert(s.direction(), s.block(), direction);
+        }
     }
 
     /** Waits for every block (none is left running), then rethrows the first failure in block order. */

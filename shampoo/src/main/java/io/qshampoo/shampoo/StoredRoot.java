@@ -73,9 +73,46 @@ final class StoredRoot implements Stateful {
 
     /** out = L̂·g or g·R̂. Cost: the product, plus an O(order²) dequantization at the first apply after a refresh. */
     void apply(DMatrixRMaj g, DMatrixRMaj out) {
+        side.multiply(dense(), g, out, kernels);
+    }
+
+    /**
+     * out = D(L̂)·g·D(R̂) with the left and the right root of one block, in one {@link DenseKernels#multChain} (the
+     * same two products as {@code left.apply(g, work)} then {@code right.apply(work, out)}, and on EJML the same
+     * result bit for bit; a native backend copies the intermediate nowhere). Cost: the two products, plus each root's
+     * dequantization at its first apply after a refresh.
+     *
+     * @param work scratch of g's shape (a backend may leave it untouched)
+     */
+    static void applyBoth(StoredRoot left, StoredRoot right, DMatrixRMaj g, DMatrixRMaj work, DMatrixRMaj out) {
+        if (left.side != Side.LEFT || right.side != Side.RIGHT) {
+            throw new IllegalStateException("applyBoth needs a left and a right root, found " + left.side + " and "
+                    + right.side);
+        }
+        left.kernels.multChain(left.dense(), g, right.dense(), work, out);
+    }
+
+    /**
+     * The root of a factor that stores it dense ({@link EmaShampooFactor}, {@link CholeskyQuantizedFactor},
+     * {@link EigenQuantizedFactor}); null for any other (a sketch's factored root).
+     */
+    static StoredRoot of(KroneckerFactor factor) {
+        if (factor instanceof EmaShampooFactor f) {
+            return f.storedRoot();
+        }
+        if (factor instanceof CholeskyQuantizedFactor f) {
+            return f.storedRoot();
+        }
+        if (factor instanceof EigenQuantizedFactor f) {
+            return f.storedRoot();
+        }
+        return null;
+    }
+
+    /** D(L̂): the cache, dequantized at the first use after a store or a restore; without the cache a fresh load. */
+    private DMatrixRMaj dense() {
         if (!cache) {
-            side.multiply(root.load(), g, out, kernels);
-            return;
+            return root.load();
         }
         if (!cached) {
             if (dequantized == null) {
@@ -84,7 +121,7 @@ final class StoredRoot implements Stateful {
             root.load(dequantized);
             cached = true;
         }
-        side.multiply(dequantized, g, out, kernels);
+        return dequantized;
     }
 
     /** The stored root, dequantized. */

@@ -72,6 +72,49 @@ class GraftingTest {
                 });
     }
 
+    /**
+     * The rescale takes both norms in one pass; each must be the norm {@link Grafting#frobeniusNorm} returns, bit for
+     * bit (the same sum in the same order), so the result is P_k·(‖D‖/‖P‖) with those norms, exactly, at every scale
+     * where that factor is a normal number (up to 10^±80 here).
+     */
+    @Test
+    void rescaleUsesExactlyTheNormsFrobeniusNormReturns() {
+        FirstOrderFixtures.qt().forAll(integers().between(1, 300), integers().between(0, 80), FirstOrderFixtures.seeds())
+                .checkAssert((n, e, seed) -> {
+                    Random rnd = new Random(seed);
+                    double[] p = values(rnd, n, e);
+                    double[] d = values(rnd, n, e);
+                    double f = Grafting.frobeniusNorm(d) / Grafting.frobeniusNorm(p);
+                    double[] expected = p.clone();
+                    for (int k = 0; k < n; k++) {
+                        expected[k] *= f;
+                    }
+                    if (Grafting.frobeniusNorm(p) == 0) {
+                        expected = p.clone();
+                    }
+                    double[] got = p.clone();
+                    Grafting.rescaleToNorm(got, d);
+                    assertArrayEquals(expected, got, 0.0);
+                });
+    }
+
+    @Test
+    void sgdGraftingHandsOverTheGradientItselfAfterTheSameChecks() {
+        DiagonalState s = Grafting.SGD.method().newState(3);
+        double[] g = {1, -2, 3};
+        double[] scratch = new double[3];
+        assertTrue(g == s.directionIn(g, scratch, 1), "the identity direction is the gradient: no copy");
+        assertArrayEquals(new double[3], scratch, 0.0, "scratch untouched");
+        assertMessage(IllegalArgumentException.class, () -> s.directionIn(new double[2], scratch, 1), "expected 3");
+        assertMessage(IllegalArgumentException.class, () -> s.directionIn(g, new double[4], 1), "expected 3");
+        DiagonalState adam = Grafting.ADAM.method().newState(3);
+        double[] out = adam.directionIn(g, scratch, 1);
+        assertTrue(out == scratch, "other methods write into scratch");
+        double[] direct = new double[3];
+        Grafting.ADAM.method().newState(3).direction(g, direct, 1);
+        assertArrayEquals(direct, out, 0.0);
+    }
+
     @Test
     void zeroPreconditionedDirectionStaysZeroAndNeverNaN() {
         double[] p = {0, -0.0, 0};

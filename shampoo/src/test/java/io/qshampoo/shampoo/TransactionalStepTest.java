@@ -3,6 +3,7 @@ package io.qshampoo.shampoo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import io.qshampoo.linalg.DenseKernels;
 
 /**
  * A step applies to every parameter or to none: a failure injected at each position of a four-parameter model —
@@ -110,12 +114,24 @@ class TransactionalStepTest {
         return g;
     }
 
-    private static ShampooOptimizer optimizer(Variant v, FailingBase base) {
-        return optimizer(v, base, 1);
+    /** The reference kernels, which throw from multChain (after writing garbage into out) for a G of one size. */
+    private static final class FailingKernels extends ForwardingKernels {
+        int armedSize = -1;
+        int chains;
+
+        @Override
+        public void multChain(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj work, DMatrixRMaj out) {
+            chains++;
+            super.multChain(a, b, c, work, out);
+            if (b.getNumElements() == armedSize) {
+                java.util.Arrays.fill(out.data, 0, out.getNumElements(), 1e30);
+                throw new IllegalStateException("injected failure in L̂·G·R̂ of a block of size " + armedSize);
+            }
+        }
     }
 
-    /** Statistics and roots every {@code every} steps. */
-    private static ShampooOptimizer optimizer(Variant v, FailingBase base, int every) {
+    /** Statistics and roots every {@code every} steps, on the given kernels. */
+    private static ShampooOptimizer optimizer(Variant v, FailingBase base, int every, DenseKernels kernels) {
         // Newton's official preset cannot reach its tolerance beyond κ ≈ 1e3–1e4, and one failure is the limit: a
         // large rank-1 gradient makes that parameter's root step throw.
         ShampooConfig.Builder cb = ShampooConfig.builder().variant(v).intervals(every, every).minQuantizedElements(0)
@@ -127,7 +143,7 @@ class TransactionalStepTest {
             case FP32 -> cb.rootMethod(RootMethod.NEWTON_OFFICIAL);
             default -> cb.bits(4).rootMethod(RootMethod.NEWTON_OFFICIAL);
         }).build();
-        ShampooOptimizer.Builder b = ShampooOptimizer.builder(config, base, 0.05);
+        ShampooOptimizer.Builder b = ShampooOptimizer.builder(config, base, 0.05).kernels(kernels);
         parameters().forEach(b::parameter);
         return b.build();
     }
@@ -147,19 +163,32 @@ class TransactionalStepTest {
     /** As above with statistics and roots every {@code every} steps (2: the failing third step is a steady one). */
     private void assertAllOrNothing(Variant v, Map<String, DenseTensor> bad, int armedSize, int position,
                                     Class<? extends Throwable> expected, int every) throws IOException {
+        assertAllOrNothing(v, bad, armedSize, -1, position, expected, every);
+    }
+
+    /** As above, arming the base optimizer for {@code armedSize} and the kernels' L̂·G·R̂ for {@code armedChain}. */
+    private void assertAllOrNothing(Variant v, Map<String, DenseTensor> bad, int armedSize, int armedChain,
+                                    int position, Class<? extends Throwable> expected, int every) throws IOException {
         FailingBase base = new FailingBase();
-        ShampooOptimizer opt = optimizer(v, base, every);
-        ShampooOptimizer clean = optimizer(v, new FailingBase(), every);
+        FailingKernels kernels = new FailingKernels();
+        ShampooOptimizer opt = optimizer(v, base, every, kernels);
+        ShampooOptimizer clean = optimizer(v, new FailingBase(), every, new ForwardingKernels());
         for (ShampooOptimizer o : List.of(opt, clean)) {
             o.step(healthy(1));
             o.step(healthy(0.5));
         }
         byte[] before = checkpoint(opt, "before");
         base.armedSize = armedSize;
+        kernels.armedSize = armedChain;
+        int chainsBefore = kernels.chains;
         assertThrows(expected, () -> opt.step(bad), v + ", failure at parameter " + NAMES.get(position));
+        if (armedChain >= 0) {
+            assertTrue(kernels.chains > chainsBefore, v + ": the step must have reached L̂·G·R̂");
+        }
         assertArrayEquals(before, checkpoint(opt, "after"), v + ": the failed step at parameter "
                 + NAMES.get(position) + " changed the optimizer");
         base.armedSize = -1;
+        kernels.armedSize = -1;
         for (ShampooOptimizer o : List.of(opt, clean)) {
             o.step(healthy(2));
             o.step(healthy(0.25));
@@ -200,6 +229,22 @@ class TransactionalStepTest {
             int size = Math.toIntExact(java.util.Arrays.stream(SHAPES.get(NAMES.get(j))).asLongStream()
                     .reduce(1, (x, y) -> x * y));
             assertAllOrNothing(v, healthy(3), size, j, IllegalStateException.class, 2);
+        }
+    }
+
+    /**
+     * A failure inside the chained product L̂·G·R̂ (after it wrote a wrong direction) of any matrix parameter, in a
+     * refreshing step and in a steady one, leaves every parameter and every state as it was.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"FP32", "VQ", "CQ", "CQ_EF", "EIGEN4", "EIGEN4_EF"})
+    void aFailureInsideTheChainedProductRollsBackEveryParameter(Variant v) throws IOException {
+        for (int every : new int[] {1, 2}) {
+            for (int j = 0; j < 3; j++) { // the vector d has no L̂·G·R̂
+                int[] shape = SHAPES.get(NAMES.get(j));
+                int size = Math.toIntExact(java.util.Arrays.stream(shape).asLongStream().reduce(1, (x, y) -> x * y));
+                assertAllOrNothing(v, healthy(3), -1, size, j, IllegalStateException.class, every);
+            }
         }
     }
 

@@ -42,8 +42,10 @@ import io.qshampoo.linalg.ThinSvd;
  * less. With one OpenBLAS thread all work runs on the calling thread, so CPU time is the whole cost.
  * {@code bench/numpy/ratios.py} divides the two from JMH's JSON output.
  *
- * <p>Inputs: A = SPD with κ = 1e4 (Cholesky, eigen, root); G, H Gaussian n×n (products, G·Gᵀ); M Gaussian n×(n/4)
- * (thin SVD, the shape of a Frequent-Directions sketch with ℓ = n/4).
+ * <p>Inputs: A = SPD with κ = 1e4 (Cholesky, eigen, root; both outer factors of the chained product A·G·A, as L̂ and
+ * R̂ are); G, H Gaussian n×n (products, G·Gᵀ); M Gaussian n×(n/4) (thin SVD, the shape of a Frequent-Directions sketch
+ * with ℓ = n/4). {@code chain} and {@code chainAsTwoProducts} have no numpy counterpart: they compare the fused call
+ * with the two products it replaced, on the same backend.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,6 +67,7 @@ public class KernelBackendsBench {
     private DMatrixRMaj h;
     private DMatrixRMaj m;
     private DMatrixRMaj c;
+    private DMatrixRMaj work;
     private EigenInverseRoot root;
     private EigenInverseRoot rootUnchecked;
 
@@ -77,6 +80,7 @@ public class KernelBackendsBench {
         h = SyntheticMatrices.gaussian(n, n, rnd);
         m = SyntheticMatrices.gaussian(n, n / 4, rnd);
         c = new DMatrixRMaj(n, n);
+        work = new DMatrixRMaj(n, n);
         root = new EigenInverseRoot(Ridge.relative(1e-6), kernels);
         rootUnchecked = EigenInverseRoot.unchecked(Ridge.relative(1e-6), kernels);
     }
@@ -112,6 +116,25 @@ public class KernelBackendsBench {
     public DMatrixRMaj gemm(CpuClock clock) {
         return clock.time(() -> {
             kernels.mult(g, h, c);
+            return c;
+        });
+    }
+
+    /** A·G·A in one {@link DenseKernels#multChain} call (Shampoo's L̂·G·R̂), 4n³ flops. */
+    @Benchmark
+    public DMatrixRMaj chain(CpuClock clock) {
+        return clock.time(() -> {
+            kernels.multChain(a, g, a, work, c);
+            return c;
+        });
+    }
+
+    /** The same A·G·A as two {@code mult} calls, the intermediate through {@code work}: what {@link #chain} replaced. */
+    @Benchmark
+    public DMatrixRMaj chainAsTwoProducts(CpuClock clock) {
+        return clock.time(() -> {
+            kernels.mult(a, g, work);
+            kernels.mult(work, a, c);
             return c;
         });
     }

@@ -33,6 +33,7 @@ import io.qshampoo.linalg.ThinSvd;
  *   <li>{@code mult}, {@code multTransA}, {@code multTransB}: {@code cblas_dgemm} in row-major order; a Gram product
  *       ({@code multTransB(a, a, c)} = A·Aᵀ, {@code multTransA(a, a, c)} = AᵀA) is {@code cblas_dsyrk} (half the
  *       flops) with its lower triangle mirrored, so it is exactly symmetric;</li>
+ *   <li>{@code multChain} (L̂·G·R̂): two {@code cblas_dgemm} calls with the intermediate kept in native memory;</li>
  *   <li>{@code choleskyLower}: {@code LAPACKE_dpotrf_work}. A symmetric row-major array read column-major is the
  *       same matrix, so no transpose: the column-major upper factor U (UᵀU = A) read row-major is the lower
  *       factor L = Uᵀ;</li>
@@ -171,6 +172,39 @@ public final class OpenBlasKernels implements DenseKernels {
         openblas.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 m, n, k, 1.0, pa, a.numCols, pb, b.numCols, 0.0, pc, n);
         pc.get(c.data, 0, m * n);
+    }
+
+    /**
+     * out = (a·b)·c by two {@code cblas_dgemm} calls with a·b kept in native memory: a, b and c are copied in once and
+     * the result out once (four copies of the operands' size, where two {@link #mult} calls make six). The same two
+     * library calls on the same values as {@code mult(a, b, work)} then {@code mult(work, c, out)}, so the same result
+     * bit for bit; {@code work} is left untouched.
+     */
+    @Override
+    public void multChain(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj work, DMatrixRMaj out) {
+        DenseKernels.requireChain(a, b, c, work, out);
+        final int m = a.numRows;
+        final int k = a.numCols;
+        final int p = b.numCols;
+        final int n = c.numCols;
+        out.reshape(m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || p == 0) {
+            Arrays.fill(out.data, 0, m * n, 0.0);
+            return;
+        }
+        NativeWorkspace w = NativeWorkspace.get();
+        DoublePointer pa = w.load(NativeWorkspace.A, a);
+        DoublePointer pb = b == a ? pa : w.load(NativeWorkspace.B, b);
+        DoublePointer pab = w.doubles(NativeWorkspace.C, (long) m * p);
+        openblas.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, p, k, 1.0, pa, k, pb, p, 0.0, pab, p);
+        // a and b are no longer needed: c goes where a was, the result where b was.
+        DoublePointer pc = w.load(NativeWorkspace.A, c);
+        DoublePointer pout = w.doubles(NativeWorkspace.B, (long) m * n);
+        openblas.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, p, 1.0, pab, p, pc, n, 0.0, pout, n);
+        pout.get(out.data, 0, m * n);
     }
 
     /** c = AᵀA ({@code transA}) or A·Aᵀ by {@code cblas_dsyrk} into the lower triangle, then mirrored. */

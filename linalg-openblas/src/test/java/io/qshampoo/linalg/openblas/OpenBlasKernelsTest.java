@@ -31,6 +31,34 @@ class OpenBlasKernelsTest {
     }
 
     /**
+     * multChain keeps a·b in native memory but calls the same two dgemm as mult(a, b, work) then mult(work, c, out), on
+     * the same values with the same thread count, so the optimizer's step on OpenBLAS is what the two products gave,
+     * bit for bit (its class Javadoc says so); a·a·a (one operand three times) and a small and a blocked size.
+     */
+    @Test
+    void multChainIsBitIdenticalToItsOwnTwoProducts() {
+        DenseKernels k = OpenBlasKernels.open();
+        Random rnd = new Random(13);
+        for (int[] s : new int[][] {{3, 5, 4}, {150, 301, 257}, {64, 64, 64}}) {
+            DMatrixRMaj a = SyntheticMatrices.gaussian(s[0], s[0], rnd);
+            DMatrixRMaj b = s[1] == s[0] ? a : SyntheticMatrices.gaussian(s[0], s[1], rnd);
+            DMatrixRMaj c = s[2] == s[1] ? b : SyntheticMatrices.gaussian(s[1], s[2], rnd);
+            DMatrixRMaj work = new DMatrixRMaj(s[0], s[1]);
+            DMatrixRMaj expected = new DMatrixRMaj(s[0], s[2]);
+            k.mult(a, b, work);
+            k.mult(work, c, expected);
+            DMatrixRMaj untouched = new DMatrixRMaj(1, 1);
+            untouched.set(0, 0, 42);
+            DMatrixRMaj out = new DMatrixRMaj(1, 1);
+            k.multChain(a, b, c, untouched, out);
+            assertEquals(s[0], out.numRows);
+            assertEquals(s[2], out.numCols);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.data, out.data, 0.0, s[0] + "x" + s[1] + "x" + s[2]);
+            assertEquals(42, untouched.get(0, 0), 0.0, "work is not used");
+        }
+    }
+
+    /**
      * Against EJML at a size where both take their blocked paths: the roots of the two backends agree to the
      * rounding both commit. The eigen root X = V·diag((λ+r)^(−1/4))·Vᵀ of an SPD matrix with κ = 1e4 is
      * well-conditioned as a matrix function (relative condition ≲ κ^(1/4)·(1 + 1/4)): a backward error of
