@@ -102,6 +102,16 @@ public final class CudaKernels implements DenseKernels {
     }
 
     /**
+     * {@link DenseKernels#multChain}: {@link #sandwich}, the intermediate a·b on the device; {@code work} is left
+     * untouched. The optimizer's L̂·G·R̂ goes through here.
+     */
+    @Override
+    public void multChain(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj work, DMatrixRMaj out) {
+        DenseKernels.requireChain(a, b, c, work, out);
+        sandwich(a, b, c, out);
+    }
+
+    /**
      * out = L·G·R (L p × m, G m × n, R n × q; out reshaped to p × q) with the intermediate L·G kept on the device: the
      * Shampoo preconditioned direction in two GEMMs and one round trip.
      */

@@ -115,6 +115,13 @@ abstract class DenseKernelsAgreementContract {
             double bound = (m + n + 3) * u() * NormOps_DDRM.normF(l) * NormOps_DDRM.normF(g) * NormOps_DDRM.normF(rr)
                     / NormOps_DDRM.normF(expected);
             assertTrue(relative(expected, out) <= bound, () -> "L·G·R: " + relative(expected, out) + " > " + bound);
+            // multChain, the optimizer's entry, is the sandwich itself, bit for bit, and leaves work untouched
+            DMatrixRMaj chained = new DMatrixRMaj(1, 1);
+            DMatrixRMaj work = new DMatrixRMaj(p, n);
+            work.fill(7);
+            k.multChain(l, g, rr, work, chained);
+            assertArrayEquals(out.data, java.util.Arrays.copyOf(chained.data, p * q), "multChain against sandwich");
+            assertTrue(java.util.Arrays.stream(work.data).allMatch(v -> v == 7), "multChain wrote its work matrix");
         });
     }
 
