@@ -102,7 +102,7 @@ public final class TraceBatch {
             } else if (Files.isRegularFile(a)) {
                 found = List.of(a);
             } else {
-                throw new IllegalArgumentException(a + ": no such file or directory");
+                throw new IllegalArgumentException(a + ": no such file");
             }
             for (Path f : found) {
                 Path key = f.toAbsolutePath().normalize();
@@ -190,6 +190,11 @@ public final class TraceBatch {
             }
             return new Result(List.copyOf(traces), List.copyOf(reports), work.summary());
         } finally {
+            jobs.forEach(j -> {
+                if (j != null) {
+                    j.cancel(false); // after an internal error: start no further replay (those running finish)
+                }
+            });
             pool.shutdownNow();
         }
     }
