@@ -10,7 +10,6 @@ import java.util.Map;
 import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.DenseKernelsFactory;
 
-import io.qshampoo.oracle.npy.NpyLoader;
 import io.qshampoo.oracle.JsonReport;
 import io.qshampoo.oracle.StateComparison;
 import io.qshampoo.oracle.TraceBatch;
@@ -104,7 +103,10 @@ final class CheckTraceCommand extends OracleCommand {
         return report.agrees() ? 0 : 1;
     }
 
-    /** Several traces: a verdict per parameter, the divergent comparisons, one overall verdict. */
+    /**
+     * Several traces: a verdict per parameter (with the first divergence and the manifest of each that does not
+     * agree), then one overall.
+     */
     private int many(PrintWriter out, TraceBatch.Result result) {
         int n = result.traces().size();
         out.printf("check trace: %d trace%s%n", n, n == 1 ? "" : "s");
