@@ -20,19 +20,26 @@ import java.util.concurrent.atomic.AtomicLong;
  *       block is waiting;</li>
  *   <li><b>blocks</b> ({@link #submit}, what {@code ShampooOptimizer} hands its block pool), taken first, in the order
  *       submitted. A block's {@link Future#get()} runs the block on the waiting thread if no worker has started it
- *       yet, so a job waiting for its blocks never waits for a worker: with every worker inside a job, each job runs
- *       its own blocks, and a worker that finishes its job helps with the blocks of the others.</li>
+ *       yet, and while it runs elsewhere the waiter runs other queued blocks (of any job, never a job itself), so a
+ *       job waiting for its blocks never waits for a worker and never idles while blocks are queued: with every
+ *       worker inside a job, each job runs its own blocks, and a worker that finishes its job helps the others.</li>
  * </ul>
  *
  * <p>Invariant: a thread only ever waits for a block that is finished or running on another thread, and blocks
- * wait for nothing, so no wait can close a cycle. Which thread runs a block never changes its result (each block
+ * wait for nothing (a waiter runs blocks only, which do not wait), so no wait can close a cycle. Which thread runs a block never changes its result (each block
  * writes its own state), so results do not depend on the number of workers. Each worker is a daemon thread.
  *
- * <p>Cost: one priority-queue operation per task.
+ * <p>Cost: one priority-queue operation per task; a waiter whose block runs elsewhere looks at the queue every
+ * {@value #WAIT_MILLIS} ms.
  */
 final class HelpingPool extends ThreadPoolExecutor {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    /** How long a waiter whose block runs elsewhere sleeps before it looks for queued blocks again. */
+    private static final long WAIT_MILLIS = 2;
+
+    private final java.util.concurrent.BlockingQueue<Runnable> queue;
 
     /** @param workers worker threads, ≥ 1 */
     HelpingPool(int workers) {
@@ -41,6 +48,7 @@ final class HelpingPool extends ThreadPoolExecutor {
             t.setDaemon(true);
             return t;
         });
+        queue = getQueue();
         prestartAllCoreThreads(); // every task goes through the priority queue, none straight to a new thread
     }
 
@@ -74,8 +82,8 @@ final class HelpingPool extends ThreadPoolExecutor {
                 : new Task<>(java.util.concurrent.Executors.callable(command), 0, SEQUENCE.getAndIncrement(), true));
     }
 
-    /** A queued task: blocks (kind 0) before jobs (kind 1), then by order; a block's waiter may run it. */
-    private static final class Task<T> extends FutureTask<T> implements Comparable<Task<?>> {
+    /** A queued task: blocks (kind 0) before jobs (kind 1), then by order; a block's waiter helps with blocks. */
+    private final class Task<T> extends FutureTask<T> implements Comparable<Task<?>> {
         private final int kind;
         private final long order;
         private final boolean helping;
@@ -94,18 +102,40 @@ final class HelpingPool extends ThreadPoolExecutor {
 
         @Override
         public T get() throws InterruptedException, ExecutionException {
-            if (helping && !isDone()) {
-                run(); // returns at once if a worker has started it (FutureTask runs a task once)
-            }
+            help();
             return super.get();
         }
 
         @Override
         public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-            if (helping && !isDone()) {
-                run();
+            if (helping) {
+                run(); // only its own block: the other blocks could outlast the timeout
             }
             return super.get(timeout, unit);
+        }
+
+        /**
+         * Until this block is done: run it if no worker has started it, else run any other queued block (never a job),
+         * else wait a moment for it. A waiter that only ran its own block would idle while the workers run its
+         * siblings one after the other.
+         */
+        private void help() throws InterruptedException {
+            if (!helping) {
+                return;
+            }
+            run(); // returns at once if a worker has started it (a FutureTask runs once)
+            while (!isDone()) {
+                Runnable next = queue.peek();
+                if (next instanceof Task<?> t && t.kind == 0 && queue.remove(t)) {
+                    t.run();
+                } else {
+                    try {
+                        super.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+                        // done (get() reports how), or still running elsewhere: look at the queue again
+                    }
+                }
+            }
         }
     }
 }
