@@ -7,7 +7,7 @@
 #   bench/wholemodel.sh [OUT_DIR] [KERNELS] [THREADS…]   # default /tmp/qshampoo-llama130m, openblas, 2 1
 #
 # Steps: 4 of CQ+EF 4-bit (T1 = 1, T2 = 2: roots refreshed at steps 2 and 4), every state, record and the
-# parameter dumped after step 4; seeded Gaussian gradients; about 5.6 GB of files. PHASE=gen or PHASE=check runs
+# parameter dumped after step 4; seeded Gaussian gradients; about 6.0 GB of files. PHASE=gen or PHASE=check runs
 # one phase. Each run's text, JSON report and `/usr/bin/time -v` output are written beside OUT_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
