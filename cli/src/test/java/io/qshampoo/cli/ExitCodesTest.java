@@ -159,6 +159,7 @@ class ExitCodesTest {
                 Arguments.of("check codes", List.of("check", "codes", "--input", X, "--codes", g, "--scales", SCALES)),
                 Arguments.of("check root", List.of("check", "root", "--matrix", g, "--root", g)),
                 Arguments.of("check trace", List.of("check", "trace", json.toString())),
+                Arguments.of("check trace", List.of("check", "trace", empty, json.toString())),
                 Arguments.of("gpu-info", List.of("gpu-info", "--gpu-jar", g)),
                 Arguments.of("demo", List.of("demo", "--out", aFile)));
     }
@@ -192,6 +193,8 @@ class ExitCodesTest {
                         "--scales", SCALES)),
                 Arguments.of(List.of("check", "root", "--matrix", X, "--root", X, "--p", "x")),
                 Arguments.of(List.of("check", "trace", "--bogus", "m.json")),
+                Arguments.of(List.of("check", "trace", "--threads", "0", "m.json", "n.json")),
+                Arguments.of(List.of("check", "trace", "--kernels", "cuda", "m.json")),
                 Arguments.of(List.of("gpu-info", "--bogus")),
                 Arguments.of(List.of("demo", "--out")),
                 Arguments.of(List.of("no-such-command")));

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
+import io.qshampoo.linalg.DenseKernels;
 import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.shampoo.Conventions;
 import io.qshampoo.shampoo.ShampooConfig;
@@ -27,6 +28,14 @@ final class Conditioning {
      * statistic is zero.
      */
     static double of(Map<String, DMatrixRMaj> states, String prefix, ShampooConfig config) {
+        return of(states, prefix, config, DenseKernels.reference());
+    }
+
+    /**
+     * As {@link #of(Map, String, ShampooConfig)}, the Gram product and the eigendecomposition on {@code kernels} (the
+     * replay's backend: a whole-model check spends as much here as in the replay's own root refreshes).
+     */
+    static double of(Map<String, DMatrixRMaj> states, String prefix, ShampooConfig config, DenseKernels kernels) {
         double max;
         double min;
         double ridge;
@@ -36,7 +45,7 @@ final class Conditioning {
                 DMatrixRMaj t = new DMatrixRMaj(l.numRows, l.numCols);
                 CommonOps_DDRM.transpose(l, t);
                 CommonOps_DDRM.add(0.5, l, 0.5, t, l);
-                SymmetricEigen e = SymmetricEigen.of(l);
+                SymmetricEigen e = SymmetricEigen.of(l, kernels);
                 max = e.max();
                 min = e.min();
                 ridge = config.epsilon() * max;
@@ -44,8 +53,8 @@ final class Conditioning {
             case CQ, CQ_EF -> {
                 DMatrixRMaj c = states.get(prefix + ".C");
                 DMatrixRMaj l = new DMatrixRMaj(c.numRows, c.numRows);
-                CommonOps_DDRM.multTransB(c, c, l);
-                SymmetricEigen e = SymmetricEigen.of(l);
+                kernels.multTransB(c, c, l); // a Gram product: exactly symmetric on every backend
+                SymmetricEigen e = SymmetricEigen.of(l, kernels);
                 max = e.max();
                 min = e.min();
                 ridge = config.epsilon() * max;

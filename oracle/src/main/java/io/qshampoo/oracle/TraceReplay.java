@@ -53,6 +53,9 @@ public final class TraceReplay {
     private int workers = 1;
     private java.util.function.Consumer<String> progress = line -> { };
     private String throughput = "";
+    /** Shared progress of several traces, or null: this replay counts its own. */
+    private WorkProgress sharedWork;
+    private io.qshampoo.linalg.DenseKernels kernels = io.qshampoo.linalg.DenseKernels.reference();
 
     /**
      * @param manifest the manifest
@@ -88,6 +91,25 @@ public final class TraceReplay {
         return this;
     }
 
+    /**
+     * Counts the replayed block-steps on {@code work}, shared with other traces, instead of on a progress of its own;
+     * each line names the parameter. {@link #throughput()} is then empty (the owner of {@code work} summarizes it).
+     */
+    public TraceReplay withWork(WorkProgress work) {
+        this.sharedWork = java.util.Objects.requireNonNull(work, "work");
+        return this;
+    }
+
+    /**
+     * The dense kernels of the reference replay (default {@link io.qshampoo.linalg.DenseKernels#reference()}, EJML,
+     * bit-stable); another backend differs by rounding in float64 (about 1e-13), far inside every trace tolerance.
+     * The calibrated band's replays keep their emulated precision whatever is set here.
+     */
+    public TraceReplay withKernels(io.qshampoo.linalg.DenseKernels kernels) {
+        this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
+        return this;
+    }
+
     /** After {@link #run()}: the blocks replayed per second against the workers and the cores. */
     public String throughput() {
         return throughput;
@@ -106,7 +128,7 @@ public final class TraceReplay {
         DenseTensor w = initial(param);
         DenseTensor w0 = w.copy();
         ShampooOptimizer.Builder builder = ShampooOptimizer.builder(cfg, manifest.baseOptimizer(),
-                manifest.optimizer().lr()).parameter(param.name(), w);
+                manifest.optimizer().lr()).parameter(param.name(), w).kernels(kernels);
         ShampooOptimizer opt = (pool == null ? builder : builder.blockPool(pool)).build();
         TreeMap<Integer, Map<String, String>> states = manifest.stateSteps();
         TreeMap<Integer, Map<String, String>> records = manifest.recordSteps();
@@ -117,7 +139,9 @@ public final class TraceReplay {
                 : TraceBand.start(cfg, manifest::baseOptimizer, manifest.optimizer().lr(), param.name(), w0,
                         manifest.precisionValue(), pool);
         int blocks = Math.max(1, opt.blockCount(param.name()));
-        WorkProgress work = new WorkProgress("check trace", "block-steps", manifest.steps() * blocks, workers, progress);
+        WorkProgress work = sharedWork != null ? sharedWork
+                : new WorkProgress("check trace", "block-steps", manifest.steps() * blocks, workers, progress);
+        String item = sharedWork != null ? param.name() + " step " : "step ";
 
         List<StateComparison> results = new ArrayList<>();
         StateComparison first = null;
@@ -131,7 +155,7 @@ public final class TraceReplay {
                 throw new IllegalArgumentException(name + ": the reference cannot replay step " + k + " ("
                         + manifest.gradients().get(k - 1) + "): " + e.getMessage(), e);
             }
-            work.done(blocks, "step " + k);
+            work.done(blocks, item + k);
             boolean compared = states.containsKey(k) || records.containsKey(k);
             if (!compared && (first != null || !basis.applies())) {
                 continue;
@@ -157,7 +181,7 @@ public final class TraceReplay {
                 first = first == null && !c.ok() ? c : first;
             }
         }
-        throughput = work.summary();
+        throughput = sharedWork != null ? "" : work.summary();
         return new TraceReport(name, cfg.variant().id(), manifest.steps(), manifest.precisionValue().id(), results, first,
                 basis.explain(first));
     }
@@ -260,7 +284,7 @@ public final class TraceReplay {
         }
 
         double kappa(String sidePrefix) {
-            return kappas.computeIfAbsent(sidePrefix, p -> Conditioning.of(ours, p, cfg));
+            return kappas.computeIfAbsent(sidePrefix, p -> Conditioning.of(ours, p, cfg, kernels));
         }
 
         int order(String sidePrefix) {

@@ -233,6 +233,33 @@ public final class ShampooOptimizer {
         return stateOf(parameter).blockCount();
     }
 
+    /**
+     * The matrix blocks a parameter of this shape is cut into at this maximum order, without building anything: 0
+     * for rank ≤ 1 (the diagonal method), else ⌈rows/order⌉·⌈cols/order⌉ of the matrix view (saturating at {@code Integer.MAX_VALUE}). Cost O(rank).
+     *
+     * @throws IllegalArgumentException for a dimension or an order below 1
+     */
+    public static int blockCount(int[] shape, int maxBlockOrder) {
+        if (maxBlockOrder < 1 || java.util.Arrays.stream(shape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " at maximum order "
+                    + maxBlockOrder + "; expected dimensions and order >= 1");
+        }
+        if (!Blocking.isMatrix(shape)) {
+            return 0;
+        }
+        try {
+            long cols = 1;
+            for (int d = 1; d < shape.length; d++) {
+                cols = Math.multiplyExact(cols, (long) shape[d]);
+            }
+            long blocks = Math.multiplyExact((shape[0] + (long) maxBlockOrder - 1) / maxBlockOrder,
+                    (cols + maxBlockOrder - 1) / maxBlockOrder); // Blocking.of's tiling, counted without building it
+            return (int) Math.min(blocks, Integer.MAX_VALUE);
+        } catch (ArithmeticException overflow) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     /** Failed root refreshes over all factors. */
     public int rootFailures() {
         return states.stream().mapToInt(ParameterState::rootFailures).sum();
