@@ -13,4 +13,14 @@ class OpenBlasKernelsContractTest extends DenseKernelsContract {
     protected DenseKernels kernels() {
         return OpenBlasKernels.open();
     }
+
+    /**
+     * symmetricEigen is LAPACK's MRRR ({@code dsyevr}): orthogonal to O(n·u/gaptol) only. At n = 21 a Gaussian
+     * symmetric matrix gave ‖VᵀV − I‖_F = 9.7e-13 (-DQT_SEED=23437977056705), 2.1× the 100·n·2u of a QR-based solver
+     * and 0.21× this bound.
+     */
+    @Override
+    protected double eigenvectorOrthogonalityConstant() {
+        return 1000;
+    }
 }
