@@ -10,9 +10,6 @@ import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
 import io.qshampoo.linalg.DenseKernels;
-import io.qshampoo.linalg.HouseholderQr;
-import io.qshampoo.linalg.QrSignRule;
-import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.SyntheticMatrices;
 import io.qshampoo.linalg.ThinSvd;
 import io.qshampoo.quant.BlockLayout;
@@ -68,42 +65,10 @@ class DirectionSignsTest {
     }
 
     /** The reference kernels, except that the thin SVD returns its odd-numbered left vectors negated. */
-    private static final class SignFlippingSvd implements DenseKernels {
-        private final DenseKernels ref = DenseKernels.reference();
-
-        @Override
-        public void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-            ref.mult(a, b, c);
-        }
-
-        @Override
-        public void multTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-            ref.multTransA(a, b, c);
-        }
-
-        @Override
-        public void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-            ref.multTransB(a, b, c);
-        }
-
-        @Override
-        public DMatrixRMaj choleskyLower(DMatrixRMaj a) {
-            return ref.choleskyLower(a);
-        }
-
-        @Override
-        public SymmetricEigen symmetricEigen(DMatrixRMaj a) {
-            return ref.symmetricEigen(a);
-        }
-
-        @Override
-        public HouseholderQr.Result qr(DMatrixRMaj a, QrSignRule signs) {
-            return ref.qr(a, signs);
-        }
-
+    private static final class SignFlippingSvd extends ForwardingKernels {
         @Override
         public ThinSvd thinSvd(DMatrixRMaj m) {
-            ThinSvd s = ref.thinSvd(m);
+            ThinSvd s = inner.thinSvd(m);
             DMatrixRMaj u = s.u().copy();
             for (int i = 0; i < u.numRows; i++) {
                 for (int j = 1; j < u.numCols; j += 2) {

@@ -9,8 +9,8 @@ import io.qshampoo.linalg.SymmetricEigen;
 import io.qshampoo.linalg.ThinSvd;
 
 /**
- * {@link DenseKernels} that forward every call to the EJML reference; a test overrides {@link #multChain} to count or
- * to fail it.
+ * {@link DenseKernels} that forward every call to the EJML reference; a test overrides what it watches ({@link #multChain}
+ * to count or fail it, {@link #thinSvd} to return other signs).
  */
 class ForwardingKernels implements DenseKernels {
 
