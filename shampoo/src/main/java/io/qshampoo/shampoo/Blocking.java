@@ -34,6 +34,24 @@ final class Blocking {
         return shape.length >= 2;
     }
 
+    /**
+     * How many blocks {@link #of} cuts a rank ≥ 2 shape into, ⌈rows/maxOrder⌉·⌈cols/maxOrder⌉ of the matrix view,
+     * without building them (so it also answers for shapes too large to build); saturates at {@code Long.MAX_VALUE}.
+     * Cost O(rank).
+     */
+    static long count(int[] shape, int maxOrder) {
+        long cols = 1;
+        for (int d = 1; d < shape.length; d++) {
+            cols = multiplySaturated(cols, shape[d]);
+        }
+        return multiplySaturated((shape[0] + (long) maxOrder - 1) / maxOrder, (cols + maxOrder - 1) / maxOrder);
+    }
+
+    private static long multiplySaturated(long a, long b) {
+        long p = a * b;
+        return Math.multiplyHigh(a, b) != 0 || p < 0 ? Long.MAX_VALUE : p;
+    }
+
     /** The blocks of a rank ≥ 2 shape. */
     static Blocking of(int[] shape, int maxOrder) {
         if (!isMatrix(shape)) {

@@ -247,17 +247,7 @@ public final class ShampooOptimizer {
         if (!Blocking.isMatrix(shape)) {
             return 0;
         }
-        try {
-            long cols = 1;
-            for (int d = 1; d < shape.length; d++) {
-                cols = Math.multiplyExact(cols, (long) shape[d]);
-            }
-            long blocks = Math.multiplyExact((shape[0] + (long) maxBlockOrder - 1) / maxBlockOrder,
-                    (cols + maxBlockOrder - 1) / maxBlockOrder); // Blocking.of's tiling, counted without building it
-            return (int) Math.min(blocks, Integer.MAX_VALUE);
-        } catch (ArithmeticException overflow) {
-            return Integer.MAX_VALUE;
-        }
+        return (int) Math.min(Blocking.count(shape, maxBlockOrder), Integer.MAX_VALUE);
     }
 
     /** Failed root refreshes over all factors. */

@@ -16,6 +16,31 @@ import org.junit.jupiter.api.Test;
 
 class BlockingTest {
 
+    /** The closed-form count is the number of blocks {@link Blocking#of} builds, for ranks 2 to 4 and any order. */
+    @Test
+    void theCountIsTheNumberOfBlocksBuilt() {
+        qt().forAll(integers().between(1, 300), integers().between(1, 40), integers().between(1, 6),
+                integers().between(1, 130)).checkAssert((rows, cols, extra, order) -> {
+                    int[][] shapes = {{rows, cols}, {rows, cols, extra}, {rows, extra, cols, 2}};
+                    for (int[] shape : shapes) {
+                        assertEquals(Blocking.of(shape, order).blocks().size(), Blocking.count(shape, order),
+                                () -> java.util.Arrays.toString(shape) + " at order " + order);
+                        assertEquals(Blocking.count(shape, order), ShampooOptimizer.blockCount(shape, order));
+                    }
+                });
+    }
+
+    @Test
+    void blockCountNeedsNoBlocksAndSaturates() {
+        assertEquals(0, ShampooOptimizer.blockCount(new int[] {5}, 4));
+        assertEquals(27, ShampooOptimizer.blockCount(new int[] {32000, 768}, 1200));
+        int big = Integer.MAX_VALUE;
+        assertEquals(Integer.MAX_VALUE, ShampooOptimizer.blockCount(new int[] {big, big, big, big}, 1));
+        assertEquals(Long.MAX_VALUE, Blocking.count(new int[] {big, big, big, big}, 1));
+        assertThrows(IllegalArgumentException.class, () -> ShampooOptimizer.blockCount(new int[] {4, 0}, 2));
+        assertThrows(IllegalArgumentException.class, () -> ShampooOptimizer.blockCount(new int[] {4, 4}, 0));
+    }
+
     @Test
     void splitsLargeDimensionsIntoChunksPlusARemainder() {
         Blocking b = Blocking.of(new int[] {2500, 100}, 1200);
