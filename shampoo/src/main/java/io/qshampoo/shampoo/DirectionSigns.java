@@ -10,8 +10,8 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Why the quantized sketch needs one: a direction of Frequent Directions, like an eigenvector, is determined only
  * up to its sign, and the SVD behind it picks a sign by the accidents of its implementation (LAPACK and EJML differ).
  * Without a convention the sign would not matter to Ĝ in exact arithmetic, but it matters to its quantized
- * storage: the 4-bit tables are not symmetric about 0 (linear-2 holds 0 and +0.0044 but no −0.0044), so
- * Q(−u) ≠ −Q(u), and two implementations that differ only in the SVD's signs would store different Ĝ and drift
+ * storage: the linear-2 and dynamic tables are not symmetric about 0 (4-bit linear-2 holds 0 and +1/225 but not
+ * −1/225), so Q(−u) ≠ −Q(u), and two implementations that differ only in the SVD's signs would store different Ĝ and drift
  * apart by the quantization error rather than by rounding. With the convention the stored sketch is a function of
  * the sketched statistic alone, and an implementation that follows it stores the same codes up to rounding flips.
  * The convention is ambiguous only where two components have magnitudes equal to within rounding and opposite

@@ -19,8 +19,8 @@ import io.qshampoo.quant.StorageMode;
  * configuration's quantizer): after every update the w×n matrix Uᵀ is quantized, one direction per row (so each
  * block holds components of one direction and gets its own absmax, as eigen4 stores Vᵀ), and σ and the escaped
  * masses are rounded to fp32. Each direction is first given the sign of {@link DirectionSigns} (its largest
- * component positive): the tables are not symmetric about 0, so without it the stored codes would depend on the
- * sign the SVD happened to pick.
+ * component positive): the linear-2 and dynamic tables are not symmetric about 0, so without it the stored codes
+ * would depend on the sign the SVD happened to pick.
  *
  * <p>The stored state represents Ĝ = P·diag(σ̃²)·Pᵀ, P the polar factor of Ū = D(Q(Uᵀ))ᵀ (the orthonormal basis
  * nearest to it, Ū·(ŪᵀŪ)^(−1/2), to which Wang et al.'s Björck iteration converges; computed here in closed form
