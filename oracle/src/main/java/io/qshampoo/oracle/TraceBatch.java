@@ -73,9 +73,71 @@ public final class TraceBatch {
     }
 
     /**
+     * Paths in natural order: runs of digits compare by their value (layers.2 before layers.10), everything else
+     * character by character; paths equal in that order (e.g. 007 and 7) fall back to {@link Path#compareTo}, so the
+     * order is total and consistent with equals.
+     */
+    static final Comparator<Path> NATURAL_ORDER = (a, b) -> {
+        int c = naturalCompare(a.toString(), b.toString());
+        return c != 0 ? c : a.compareTo(b);
+    };
+
+    private static int naturalCompare(String x, String y) {
+        int i = 0;
+        int j = 0;
+        while (i < x.length() && j < y.length()) {
+            char cx = x.charAt(i);
+            char cy = y.charAt(j);
+            if (isDigit(cx) && isDigit(cy)) {
+                int ei = digitsEnd(x, i);
+                int ej = digitsEnd(y, j);
+                int si = firstNonZero(x, i, ei);
+                int sj = firstNonZero(y, j, ej);
+                int byLength = Integer.compare(ei - si, ej - sj); // more significant digits: larger
+                if (byLength != 0) {
+                    return byLength;
+                }
+                int byDigits = x.substring(si, ei).compareTo(y.substring(sj, ej));
+                if (byDigits != 0) {
+                    return byDigits;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (cx != cy) {
+                    return Character.compare(cx, cy);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(x.length() - i, y.length() - j);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int digitsEnd(String s, int from) {
+        int k = from;
+        while (k < s.length() && isDigit(s.charAt(k))) {
+            k++;
+        }
+        return k;
+    }
+
+    private static int firstNonZero(String s, int from, int end) {
+        int k = from;
+        while (k < end - 1 && s.charAt(k) == '0') {
+            k++;
+        }
+        return k;
+    }
+
+    /**
      * The manifests named by {@code arguments}: a file is a manifest; a directory contributes every
-     * {@value #MANIFEST} at most {@value #DEPTH} levels below it (itself included), in path order. Symbolic links to
-     * directories are not followed.
+     * {@value #MANIFEST} at most {@value #DEPTH} levels below it (itself included), in the natural order of their
+     * paths ({@link #NATURAL_ORDER}: layers.2 before layers.10). Symbolic links to directories are not followed.
      *
      * @throws IllegalArgumentException for a path that does not exist, a directory holding no manifest, or a manifest
      *                                  named twice
@@ -91,7 +153,7 @@ public final class TraceBatch {
             if (Files.isDirectory(a)) {
                 try (Stream<Path> walk = Files.walk(a, DEPTH)) {
                     found = walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals(MANIFEST)
-                            && Files.isRegularFile(p)).sorted().toList();
+                            && Files.isRegularFile(p)).sorted(NATURAL_ORDER).toList();
                 } catch (IOException | UncheckedIOException e) {
                     throw new IllegalArgumentException(a + ": cannot list the directory (" + e.getMessage() + ")");
                 }
