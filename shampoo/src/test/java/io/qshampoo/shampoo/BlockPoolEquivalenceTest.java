@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -63,9 +62,7 @@ class BlockPoolEquivalenceTest {
     }
 
     private byte[] checkpoint(ShampooOptimizer opt, String name) throws IOException {
-        Path f = dir.resolve(name);
-        opt.saveCheckpoint(f);
-        return Files.readAllBytes(f);
+        return CheckpointBytes.of(opt, dir.resolve(name));
     }
 
     @ParameterizedTest

@@ -56,9 +56,7 @@ class CheckpointFuzzTest {
     }
 
     private static byte[] saved(ShampooOptimizer opt, String name) throws IOException {
-        Path f = dir.resolve(name);
-        opt.saveCheckpoint(f);
-        return Files.readAllBytes(f);
+        return CheckpointBytes.of(opt, dir.resolve(name));
     }
 
     @FuzzTest(maxDuration = "10m")

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,9 +61,7 @@ class RootCacheEquivalenceTest {
     }
 
     private byte[] checkpoint(ShampooOptimizer opt, String name) throws IOException {
-        Path f = dir.resolve(name);
-        opt.saveCheckpoint(f);
-        return Files.readAllBytes(f);
+        return CheckpointBytes.of(opt, dir.resolve(name));
     }
 
     @ParameterizedTest

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,9 +148,7 @@ class TransactionalStepTest {
     }
 
     private byte[] checkpoint(ShampooOptimizer opt, String name) throws IOException {
-        Path f = dir.resolve(name);
-        opt.saveCheckpoint(f);
-        return Files.readAllBytes(f);
+        return CheckpointBytes.of(opt, dir.resolve(name));
     }
 
     /** Runs two healthy steps, the failing one (which must throw), then two more; compares with a clean run. */
