@@ -11,11 +11,9 @@ import json
 import sys
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: quant_ratios.py RESULT.json [LABEL]")
-    label = sys.argv[2] if len(sys.argv) > 2 else sys.argv[1]
-    with open(sys.argv[1]) as f:
+def load(path):
+    """{layout: {operation: (wall ms, wall error ms, thread-CPU ms or None)}} of a QuantizeBenchmark JSON result."""
+    with open(path) as f:
         runs = json.load(f)
     rows = {}
     for r in runs:
@@ -26,6 +24,14 @@ def main():
         if "cpuNanos" in sec and sec["cpuNanos"]["score"] and sec.get("calls", {}).get("score"):
             cpu = sec["cpuNanos"]["score"] / sec["calls"]["score"] / 1e6
         rows.setdefault(layout, {})[name] = (r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"], cpu)
+    return rows
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: quant_ratios.py RESULT.json [LABEL]")
+    label = sys.argv[2] if len(sys.argv) > 2 else sys.argv[1]
+    rows = load(sys.argv[1])
     print(f"| {label} | layout | operation | wall ms (±99.9%) | CPU ms | copy/op wall | copy/op CPU |")
     print("|---|---|---|---|---|---|---|")
     for layout, ops in rows.items():

@@ -2,6 +2,8 @@
 and the ratios against scipy.
 
     python3 bench/numpy/ratios.py JMH.json NUMPY.txt
+
+A JMH run of one backend (-p backend=openblas) leaves the other backend's columns empty.
 """
 import json
 import re
@@ -18,19 +20,24 @@ LABEL = {
 }
 
 
-def main():
-    jmh = json.load(open(sys.argv[1]))
+def load(jmh_path, numpy_path):
+    """({(operation, backend, n): (CPU ms, wall ms)} of the JMH JSON, {(python label, n): (CPU ms, wall ms)})."""
     java = {}
-    for r in jmh:
+    for r in json.load(open(jmh_path)):
         name = r["benchmark"].rsplit(".", 1)[1]
         sec = r["secondaryMetrics"]
         cpu = sec["cpuNanos"]["score"] / sec["calls"]["score"] / 1e6
         java[(name, r["params"]["backend"], int(r["params"]["n"]))] = (cpu, r["primaryMetric"]["score"])
     py = {}
-    for line in open(sys.argv[2]):
+    for line in open(numpy_path):
         m = re.match(r"n=\s*(\d+) (.+?)\s+cpu\s+([\d.]+) ms\s+wall median\s+([\d.]+) ms", line)
         if m:
             py[(m.group(2), int(m.group(1)))] = (float(m.group(3)), float(m.group(4)))
+    return java, py
+
+
+def main():
+    java, py = load(sys.argv[1], sys.argv[2])
     print("| operation | n | EJML ms | OpenBLAS ms | scipy ms | OpenBLAS / scipy | EJML / scipy | EJML / OpenBLAS |")
     print("|---|---|---|---|---|---|---|---|")
     for name in SCIPY:
@@ -38,10 +45,12 @@ def main():
             e = java.get((name, "ejml", n))
             o = java.get((name, "openblas", n))
             s = py.get((SCIPY[name], n))
-            if not (e and o and s):
+            if not s or not (e or o):
                 continue
-            print(f"| {LABEL[name]} | {n} | {e[0]:.1f} | {o[0]:.1f} | {s[0]:.1f} | {o[0] / s[0]:.2f} | "
-                  f"{e[0] / s[0]:.1f} | {e[0] / o[0]:.1f} |")
+            ms = lambda x: f"{x[0]:.1f}" if x else "—"  # noqa: E731 (a run of one backend leaves the other's columns empty)
+            print(f"| {LABEL[name]} | {n} | {ms(e)} | {ms(o)} | {s[0]:.1f} | "
+                  f"{f'{o[0] / s[0]:.2f}' if o else '—'} | {f'{e[0] / s[0]:.1f}' if e else '—'} | "
+                  f"{f'{e[0] / o[0]:.1f}' if e and o else '—'} |")
 
 
 if __name__ == "__main__":

@@ -254,7 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
             parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
         }
         TrainReport report = new TrainReport(ds, sizes, parameters, config, settings, results,
-                "qshampoo train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), kernelsUsed);
+                ExperimentPage.commandLine(spec), kernelsUsed);
         stdout.println();
         stdout.printf(Locale.ROOT, "%s, %s (%,d parameters), %d epochs, batch %d, seed %d — test accuracy after the last "
                 + "epoch; state = optimizer state; s/epoch = training time without evaluation%n", ds.name(),

@@ -71,6 +71,8 @@ class TrainCommandTest {
         assertEquals("digits", json.get("dataset").get("name").asText());
         assertEquals(320, json.get("dataset").get("train_examples").asInt());
         assertEquals("ejml, 1 thread", json.get("kernels").asText(), "EJML unless --kernels or -Dqshampoo.kernels");
+        assertEquals("./qshampoo train --dataset digits --epochs 2 --train-limit 320 --optimizers sgdm,adamw,cq+ef --t1 2 "
+                + "--t2 4 --progress plain --out " + out, json.get("command").asText(), "the command as typed, once");
         assertEquals(3, json.get("optimizers").size());
         JsonNode cqef = json.get("optimizers").get(2);
         assertEquals("cq+ef", cqef.get("id").asText());
