@@ -250,9 +250,10 @@ public final class OpenBlasKernels implements DenseKernels {
             return null; // the leading minor of order info is not positive definite
         }
         check(info, "dpotrf", n);
-        pa.get(lower.data, 0, n * n);
+        // row i's factor entries j ≤ i only: the rest of the native row still holds A, and lower's is already 0
+        DoublePointer row = new DoublePointer(pa);
         for (int i = 0; i < n; i++) {
-            Arrays.fill(lower.data, i * n + i + 1, (i + 1) * n, 0.0);
+            row.position((long) i * n).get(lower.data, i * n, i + 1);
         }
         return lower;
     }
