@@ -59,7 +59,7 @@ def kernels(g):
                 return g.missing(goal, f"{op} at n = {n}")
             found.append((o[0] / s[0], f"{ratios.LABEL[op]} n={n}"))
     worst = max(found)
-    g.row(goal, f"{min(found)[0]:.2f}–{worst[0]:.2f} over {len(found)} (highest: {worst[1]})",
+    g.row(goal, f"{min(found)[0]:.3f}–{worst[0]:.3f} over {len(found)} (highest: {worst[1]})",
           verdict([r for r, _ in found], lambda r: r <= 1.2), "kernels.json, kernels-numpy.txt")
 
 
@@ -76,7 +76,7 @@ def steps(g):
                 g.missing(goal, f"{kind} {variant}")
                 continue
             r = j[0] / p[0]
-            g.row(goal, f"{r:.2f} ({j[0]:.1f} / {p[0]:.1f} ms)", verdict([r], lambda x: x <= bound),
+            g.row(goal, f"{r:.3f} ({j[0]:.1f} / {p[0]:.1f} ms)", verdict([r], lambda x: x <= bound),
                   "step.json, step-numpy.txt")
 
 
@@ -103,8 +103,8 @@ def quantizer(g):
                   verdict(values, lambda v: v >= bound), f"quant-{jdk}-*.json")
 
 
-def train_seconds(g, opt):
-    f = g.path(f"train-{opt}/results.json")
+def train_seconds(g, opt, run=None):
+    f = g.path(f"{run or 'train-' + opt}/results.json")
     if not os.path.exists(f):
         return None
     for o in json.load(open(f))["optimizers"]:
@@ -121,16 +121,21 @@ def training(g):
         sk = float(m.group(1)) if m else None
     goal = "train AdamW ≤ 1.5× scikit-learn (5 epochs, wall)"
     if adamw and sk:
-        g.row(goal, f"{adamw / sk:.2f} ({adamw:.1f} / {sk:.1f} s)", verdict([adamw / sk], lambda r: r <= 1.5),
+        g.row(goal, f"{adamw / sk:.3f} ({adamw:.1f} / {sk:.1f} s)", verdict([adamw / sk], lambda r: r <= 1.5),
               "train-adamw/results.json, sklearn.txt")
     else:
         g.missing(goal, "train-adamw/results.json / sklearn.txt")
     goal = "train Shampoo fp32 ≤ 3× AdamW (5 epochs, wall)"
     if adamw and fp32:
-        g.row(goal, f"{fp32 / adamw:.2f} ({fp32:.1f} / {adamw:.1f} s)", verdict([fp32 / adamw], lambda r: r <= 3.0),
+        g.row(goal, f"{fp32 / adamw:.3f} ({fp32:.1f} / {adamw:.1f} s)", verdict([fp32 / adamw], lambda r: r <= 3.0),
               "train-fp32/results.json, train-adamw/results.json")
     else:
         g.missing(goal, "train-fp32/results.json / train-adamw/results.json")
+    official = train_seconds(g, "fp32", "train-fp32-official")
+    if adamw and official:
+        g.row("(for comparison, no goal) Shampoo fp32 at the official T1 = 100, T2 = 500 against AdamW",
+              f"{official / adamw:.3f} ({official:.1f} / {adamw:.1f} s)", "—",
+              "train-fp32-official/results.json, train-adamw/results.json")
 
 
 def tables(g):
@@ -143,11 +148,27 @@ def tables(g):
     g.row(goal, f"{wall:.1f} s ({m.group(2)} s user)", verdict([wall], lambda s: s <= 30), "tables.txt")
 
 
+def whole_model(g):
+    goal = "whole-model check on every core (OpenBLAS) within minutes: ≤ 10 min wall, every trace agreeing"
+    f = g.path("wholemodel.txt")
+    if not os.path.exists(f):
+        return  # optional: only with WHOLE_MODEL_DIR
+    text = open(f).read()
+    t = re.search(r"time: ([\d.]+) s wall, ([\d.]+) s user", text)
+    v = re.search(r"verdict: (\w+) \(([^)]*)\)", text)
+    if not (t and v):
+        return g.missing(goal, "a verdict and a time in wholemodel.txt")
+    wall = float(t.group(1))
+    ok = v.group(1) == "AGREE" and wall <= 600
+    g.row(goal, f"{wall / 60:.1f} min ({t.group(2)} s user), {v.group(1)}: {v.group(2)}",
+          "**met**" if ok else "**missed**", "wholemodel.txt")
+
+
 def main():
     if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
         sys.exit("usage: goals.py OUT_DIR (the directory bench/goals.sh wrote)")
     g = Goals(sys.argv[1])
-    for f in (kernels, steps, quantizer, training, tables):
+    for f in (kernels, steps, quantizer, training, tables, whole_model):
         f(g)
     if os.path.exists(g.path("env.txt")):
         print("```")

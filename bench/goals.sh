@@ -11,8 +11,11 @@
 #   step      ShampooStepBench (steady and refresh steps, FP32, CQ+EF, EIGEN4, n = 1024), then shampoo_step.py
 #   quant     QuantizeBenchmark's copy, quantize and dequantize on JDK 17 and JDK 25, alternating, ROUNDS rounds
 #   train     ./qshampoo train with AdamW, then with Shampoo fp32 (separate runs, each with its own JIT warm-up),
-#             then scikit-learn's MLPClassifier (bench/fashion_mnist_sklearn.py): 5 epochs of Fashion-MNIST each
+#             then scikit-learn's MLPClassifier (bench/fashion_mnist_sklearn.py): 5 epochs of Fashion-MNIST each;
+#             and fp32 once more at the official T1 = 100, T2 = 500 (train's defaults are 10 and 50), for comparison
 #   tables    ./qshampoo tables at its full default on every core
+#   wholemodel only when WHOLE_MODEL_DIR names a directory of traces (bench/wholemodel.sh writes llama-130m's, 6 GB):
+#             ./qshampoo check trace WHOLE_MODEL_DIR on every core, OpenBLAS
 # Needs: JDK 17 as `java` (or JAVA17), Temurin 25 (JDK25, default below), python3 with numpy and scipy (PYTHON),
 # /usr/bin/python3 with Debian's python3-sklearn (SKPYTHON) and the Debian package dataset-fashion-mnist.
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the numpy commands alone, as bench/RESULTS.md says.
@@ -34,7 +37,7 @@ java17="${JAVA17:-java}"
 jdk25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 python="${PYTHON:-python3}"
 skpython="${SKPYTHON:-/usr/bin/python3}"
-steps="${STEPS:-build kernels step quant train tables}"
+steps="${STEPS:-build kernels step quant train tables wholemodel}"
 java17_home="$(dirname "$(dirname "$(readlink -f "$(command -v "$java17" || echo "$java17")")")")"
 jar="$here/bench/target/benchmarks.jar"
 numpy_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1)
@@ -102,6 +105,10 @@ if has train; then
     JAVA_HOME="$java17_home" ./qshampoo train --dataset fashion-mnist --optimizers "$opt" --epochs 5 --progress none \
       --out "$out/train-$opt" > "$out/train-$opt.txt" 2>&1
   done
+  load "train fp32 at T1 = 100, T2 = 500, before"
+  rm -rf "$out/train-fp32-official"
+  JAVA_HOME="$java17_home" ./qshampoo train --dataset fashion-mnist --optimizers fp32 --epochs 5 --progress none \
+    --t1 100 --t2 500 --out "$out/train-fp32-official" > "$out/train-fp32-official.txt" 2>&1
   load "sklearn, before"
   OPENBLAS_NUM_THREADS=1 "$skpython" bench/fashion_mnist_sklearn.py > "$out/sklearn.txt" 2>&1
   load "train, after"
@@ -112,6 +119,17 @@ if has tables; then
   rm -rf "$out/tables"
   JAVA_HOME="$java17_home" /usr/bin/time -f "time: %e s wall, %U s user, %S s sys" ./qshampoo tables --out "$out/tables" > "$out/tables.txt" 2>&1
   load "tables, after"
+fi
+
+if has wholemodel && [ -n "${WHOLE_MODEL_DIR:-}" ]; then
+  [ -d "$WHOLE_MODEL_DIR" ] || { echo "bench/goals.sh: WHOLE_MODEL_DIR '$WHOLE_MODEL_DIR' is not a directory" >&2; exit 2; }
+  load "whole model, before"
+  rc=0
+  JAVA_HOME="$java17_home" QSHAMPOO_JAVA_OPTS="-Xmx10g" /usr/bin/time -f "time: %e s wall, %U s user, %S s sys" \
+    ./qshampoo check trace "$WHOLE_MODEL_DIR" --threads "$(nproc)" --kernels openblas \
+    --json "$out/wholemodel.json" > "$out/wholemodel.txt" 2>&1 || rc=$?
+  echo "exit code: $rc" >> "$out/wholemodel.txt"
+  load "whole model, after"
 fi
 
 "$python" bench/goals.py "$out" | tee "$out/goals.md"
