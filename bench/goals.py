@@ -113,29 +113,29 @@ def train_seconds(g, opt, run=None):
     return None
 
 
+def ratio_row(g, goal, num, den, bound, sources):
+    """A row num / den against a bound (None: a comparison without a goal), or 'not measured' naming the sources."""
+    if not (num and den):
+        return g.missing(goal, " / ".join(sources))
+    r = num / den
+    g.row(goal, f"{r:.3f} ({num:.1f} / {den:.1f} s)", "—" if bound is None else verdict([r], lambda x: x <= bound),
+          ", ".join(sources))
+
+
 def training(g):
     adamw, fp32 = train_seconds(g, "adamw"), train_seconds(g, "fp32")
     sk = None
     if os.path.exists(g.path("sklearn.txt")):
         m = re.search(r"fit wall ([\d.]+) s, cpu ([\d.]+) s", open(g.path("sklearn.txt")).read())
         sk = float(m.group(1)) if m else None
-    goal = "train AdamW ≤ 1.5× scikit-learn (5 epochs, wall)"
-    if adamw and sk:
-        g.row(goal, f"{adamw / sk:.3f} ({adamw:.1f} / {sk:.1f} s)", verdict([adamw / sk], lambda r: r <= 1.5),
-              "train-adamw/results.json, sklearn.txt")
-    else:
-        g.missing(goal, "train-adamw/results.json / sklearn.txt")
-    goal = "train Shampoo fp32 ≤ 3× AdamW (5 epochs, wall)"
-    if adamw and fp32:
-        g.row(goal, f"{fp32 / adamw:.3f} ({fp32:.1f} / {adamw:.1f} s)", verdict([fp32 / adamw], lambda r: r <= 3.0),
-              "train-fp32/results.json, train-adamw/results.json")
-    else:
-        g.missing(goal, "train-fp32/results.json / train-adamw/results.json")
+    ratio_row(g, "train AdamW ≤ 1.5× scikit-learn (5 epochs, wall)", adamw, sk, 1.5,
+              ("train-adamw/results.json", "sklearn.txt"))
+    ratio_row(g, "train Shampoo fp32 ≤ 3× AdamW (5 epochs, wall)", fp32, adamw, 3.0,
+              ("train-fp32/results.json", "train-adamw/results.json"))
     official = train_seconds(g, "fp32", "train-fp32-official")
-    if adamw and official:
-        g.row("(for comparison, no goal) Shampoo fp32 at the official T1 = 100, T2 = 500 against AdamW",
-              f"{official / adamw:.3f} ({official:.1f} / {adamw:.1f} s)", "—",
-              "train-fp32-official/results.json, train-adamw/results.json")
+    if official:
+        ratio_row(g, "(for comparison, no goal) Shampoo fp32 at the official T1 = 100, T2 = 500 against AdamW",
+                  official, adamw, None, ("train-fp32-official/results.json", "train-adamw/results.json"))
 
 
 def tables(g):
