@@ -51,6 +51,8 @@ done
 
 load() { echo "$(date -u +%H:%M:%S) $1: $(uptime | sed 's/.*load average: //')" | tee -a "$out/load.txt"; }
 has() { [[ " $steps " == *" $1 "* ]]; }
+trap 'echo "bench/goals.sh: a command failed (line $LINENO); its output is in $out" >&2' ERR
+: > "$out/load.txt"
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -86,13 +88,14 @@ if has step; then
 fi
 
 if has quant; then
+  rm -f "$out"/quant-*   # rounds of an earlier run in this directory would be counted with these
   for r in $(seq 1 "$rounds"); do
     for v in 17 25; do
       load "quant JDK $v round $r, before"
       if [ "$v" = 17 ]; then j="$java17"; else j="$jdk25/bin/java"; fi
       "$j" -jar "$jar" 'quant.QuantizeBenchmark.(copy|quantize|dequantize)$' -p layout=ROW_SEGMENTS \
           -f 1 -wi 3 -i 6 -w 1 -r 1 -rf json -rff "$out/quant-$v-$r.json" > "$out/quant-$v-$r.log" 2>&1
-      grep -m1 -o 'quantizer kernel: .*' "$out/quant-$v-$r.log" >> "$out/quant-$v-$r.kernel" || true
+      grep -m1 -o 'quantizer kernel: .*' "$out/quant-$v-$r.log" > "$out/quant-$v-$r.kernel" || true
     done
   done
   load "quant, after"
