@@ -301,6 +301,52 @@ public abstract class DenseKernelsContract {
         });
     }
 
+    /**
+     * Products over an empty inner dimension are all zeros (an empty sum), whatever the output held before; an empty
+     * outer dimension gives an empty matrix. Covers the Gram path (a product of a matrix with itself).
+     */
+    @Test
+    void productsOverAnEmptyDimension() {
+        DenseKernels k = kernels();
+        DMatrixRMaj a30 = new DMatrixRMaj(3, 0);
+        DMatrixRMaj b04 = new DMatrixRMaj(0, 4);
+        DMatrixRMaj c = stale(3, 4);
+        k.mult(a30, b04, c);
+        assertZeros(3, 4, c, "mult 3x0 · 0x4");
+        c = stale(3, 3);
+        k.multTransB(a30, a30, c);
+        assertZeros(3, 3, c, "a·aᵀ of a 3x0 matrix");
+        DMatrixRMaj a03 = new DMatrixRMaj(0, 3);
+        c = stale(3, 3);
+        k.multTransA(a03, a03, c);
+        assertZeros(3, 3, c, "aᵀ·a of a 0x3 matrix");
+        c = stale(2, 2);
+        k.mult(new DMatrixRMaj(0, 5), new DMatrixRMaj(5, 2), c);
+        assertEquals(0, c.numRows, "0x5 · 5x2 has no rows");
+        assertEquals(2, c.numCols);
+
+        DMatrixRMaj out = stale(3, 2);
+        k.multChain(a30, b04, new DMatrixRMaj(4, 2), new DMatrixRMaj(1, 1), out);
+        assertZeros(3, 2, out, "multChain 3x0 · 0x4 · 4x2");
+        out = stale(3, 2);
+        k.multChain(new DMatrixRMaj(3, 5), new DMatrixRMaj(5, 0), new DMatrixRMaj(0, 2), new DMatrixRMaj(1, 1), out);
+        assertZeros(3, 2, out, "multChain 3x5 · 5x0 · 0x2");
+    }
+
+    private static DMatrixRMaj stale(int rows, int cols) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        Arrays.fill(m.data, 7.0);
+        return m;
+    }
+
+    private static void assertZeros(int rows, int cols, DMatrixRMaj m, String what) {
+        assertEquals(rows, m.numRows, what);
+        assertEquals(cols, m.numCols, what);
+        for (int i = 0; i < rows * cols; i++) {
+            assertEquals(0.0, m.data[i], 0.0, what + ": an empty sum is 0");
+        }
+    }
+
     @Test
     void choleskyOfAnIndefiniteMatrixIsNull() {
         assertNull(kernels().choleskyLower(new DMatrixRMaj(new double[][] {{1, 0}, {0, -1}})));

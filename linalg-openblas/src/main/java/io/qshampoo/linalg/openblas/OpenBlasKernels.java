@@ -157,12 +157,7 @@ public final class OpenBlasKernels implements DenseKernels {
                     + kb + "x" + n + "; expected op(a).cols == op(b).rows");
         }
         requireNotAliased(a, b, c);
-        c.reshape(m, n);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            Arrays.fill(c.data, 0, m * n, 0.0);
+        if (nothingToMultiply(c, m, n, k == 0)) {
             return;
         }
         NativeWorkspace w = NativeWorkspace.get();
@@ -187,12 +182,7 @@ public final class OpenBlasKernels implements DenseKernels {
         final int k = a.numCols;
         final int p = b.numCols;
         final int n = c.numCols;
-        out.reshape(m, n);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || p == 0) {
-            Arrays.fill(out.data, 0, m * n, 0.0);
+        if (nothingToMultiply(out, m, n, k == 0 || p == 0)) {
             return;
         }
         NativeWorkspace w = NativeWorkspace.get();
@@ -212,12 +202,7 @@ public final class OpenBlasKernels implements DenseKernels {
         final int n = transA ? a.numCols : a.numRows;
         final int k = transA ? a.numRows : a.numCols;
         requireNotAliased(a, a, c);
-        c.reshape(n, n);
-        if (n == 0) {
-            return;
-        }
-        if (k == 0) {
-            Arrays.fill(c.data, 0, n * n, 0.0);
+        if (nothingToMultiply(c, n, n, k == 0)) {
             return;
         }
         NativeWorkspace w = NativeWorkspace.get();
@@ -227,6 +212,22 @@ public final class OpenBlasKernels implements DenseKernels {
                 a.numCols, 0.0, pc, n);
         pc.get(c.data, 0, n * n);
         Layouts.mirrorLowerToUpper(c.data, n);
+    }
+
+    /**
+     * Shapes {@code out} to m × n and finishes the products the library need not see: true when out is already the
+     * result (empty, or all zeros because an inner dimension is 0), false when there is a product to compute.
+     */
+    private static boolean nothingToMultiply(DMatrixRMaj out, int m, int n, boolean emptyInner) {
+        out.reshape(m, n);
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (emptyInner) {
+            Arrays.fill(out.data, 0, m * n, 0.0);
+            return true;
+        }
+        return false;
     }
 
     private static void requireNotAliased(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
